@@ -1,0 +1,10 @@
+"""The one exception type the store raises for problems a user can fix."""
+
+
+class StoreError(Exception):
+    """A problem with input or data, with a message meant for the user.
+
+    The CLI prints the message as one line and exits non-zero; the TUI shows
+    it as a notification.  Nothing in the database has changed when it is
+    raised by a writing function.
+    """

@@ -1,0 +1,106 @@
+"""Versioned schema steps, applied with ``sqlite_utils.Migrations``.
+
+sqlite-utils imports pandas when it is installed (~0.4 s), so this module is
+only imported when :func:`store.db.Store` finds steps that have not been
+applied yet; a database that is up to date opens with :mod:`sqlite3` alone.
+"""
+
+from __future__ import annotations
+
+from .scheme import default_statuses
+
+MIGRATION_SET = "dailyreach"
+
+#: Every step, in order.  :mod:`store.db` compares this list with the
+#: ``_sqlite_migrations`` table without importing sqlite-utils; a test checks
+#: it matches the steps registered below.
+STEP_NAMES = ("m001_initial",)
+
+
+def _statements(db, statements: list[str]) -> None:
+    for sql in statements:
+        db.execute(sql)
+
+
+def build_migrations():
+    from sqlite_utils import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+
+    @migrations(name="m001_initial")
+    def m001_initial(db):
+        _statements(db, [
+            """CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT
+            )""",
+            """CREATE TABLE statuses (
+                id INTEGER PRIMARY KEY,
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL UNIQUE,
+                call_days INTEGER,
+                email_days INTEGER,
+                meaning TEXT NOT NULL DEFAULT '',
+                role TEXT
+            )""",
+            """CREATE TABLE contacts (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL DEFAULT '',
+                first_name TEXT,
+                last_name TEXT,
+                company TEXT,
+                title TEXT,
+                email TEXT,
+                email_norm TEXT,
+                emails TEXT NOT NULL DEFAULT '[]',
+                phone TEXT,
+                phones TEXT NOT NULL DEFAULT '[]',
+                status_id INTEGER REFERENCES statuses(id) ON DELETE SET NULL,
+                status_raw TEXT,
+                status2 TEXT,
+                owner TEXT,
+                notes TEXT,
+                extra TEXT NOT NULL DEFAULT '{}',
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                sort_name TEXT NOT NULL DEFAULT '',
+                search_text TEXT NOT NULL DEFAULT '',
+                last_call_reached TEXT,
+                last_email_sent TEXT,
+                call_attempts INTEGER NOT NULL DEFAULT 0,
+                next_call_due TEXT,
+                next_email_due TEXT
+            )""",
+            "CREATE INDEX contacts_sort ON contacts(sort_name, id)",
+            "CREATE INDEX contacts_email_norm ON contacts(email_norm)",
+            "CREATE INDEX contacts_status ON contacts(status_id)",
+            "CREATE INDEX contacts_call_due ON contacts(next_call_due)",
+            "CREATE INDEX contacts_email_due ON contacts(next_email_due)",
+            """CREATE TABLE activities (
+                id INTEGER PRIMARY KEY,
+                contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('call', 'email', 'meeting', 'note', 'status')),
+                outcome TEXT,
+                at TEXT NOT NULL,
+                note TEXT,
+                old_status TEXT,
+                new_status TEXT,
+                old_status_id INTEGER,
+                new_status_id INTEGER,
+                source TEXT NOT NULL DEFAULT 'app'
+            )""",
+            "CREATE INDEX activities_contact ON activities(contact_id, kind, at)",
+            """CREATE TABLE status_map (
+                raw_norm TEXT PRIMARY KEY,
+                status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE
+            )""",
+        ])
+        for status in default_statuses():
+            db.execute(
+                "INSERT INTO statuses (position, name, call_days, email_days, meaning, role)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [status.position, status.name, status.call_days, status.email_days,
+                 status.meaning, status.role],
+            )
+
+    return migrations

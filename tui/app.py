@@ -1,0 +1,443 @@
+"""The dailyreach terminal app: today's queue, the contacts list, help.
+
+Screens read and write through :class:`store.Store` only.  Contact text is
+always passed to widgets as :class:`rich.text.Text` built by
+:func:`tui.safe.safe`, never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
+
+from store import QueueItem, StatusChange, Store, StoreError
+
+from .keys import APP_BINDINGS, CONTACTS_BINDINGS, KEYMAP_ROWS, QUEUE_BINDINGS, load_keymap
+from .safe import row, safe
+from .widgets import RowList
+
+
+@dataclass
+class Undo:
+    """One undoable step: status changes, or one logged activity."""
+
+    label: str
+    changes: list[StatusChange] | None = None
+    activity_id: int | None = None
+
+
+def _late(item: QueueItem, today: date) -> str:
+    days = item.overdue_days(today)
+    return "due today" if days <= 0 else f"{days} d late"
+
+
+class ContactCard(Static):
+    """The focused contact, in full: every value shown literally."""
+
+    def show(self, store: Store, contact_id: int | None) -> None:
+        if contact_id is None:
+            self.update(Text("No contact selected.", style="italic"))
+            return
+        try:
+            c = store.contact(contact_id)
+        except StoreError:
+            self.update(Text("This contact no longer exists.", style="italic"))
+            return
+        out = Text()
+        out.append_text(safe(c["name"] or "(no name)", "bold"))
+        out.append("\n")
+        line = " · ".join(v for v in (c["company"], c["title"]) if v)
+        if line:
+            out.append_text(safe(line))
+            out.append("\n")
+        for phone in c["phones"]:
+            out.append(f"☎ {phone.get('type', 'phone'):<7} ", style="dim")
+            out.append_text(safe(phone["value"] + (f" x{phone['ext']}" if phone.get("ext") else "")))
+            out.append("\n")
+        for email in c["emails"]:
+            out.append("✉ ", style="dim")
+            out.append_text(safe(email["value"]))
+            out.append("\n")
+        out.append("\nStatus  ", style="dim")
+        if c["status_key"]:
+            out.append(f"{c['status_key']} ", style="bold")
+            out.append_text(safe(c["status"]))
+        else:
+            out.append("unclassified", style="bold yellow")
+        if c["status_raw"] and c["status_raw"] != c["status"]:
+            out.append("  (imported as ", style="dim")
+            out.append_text(safe(repr(c["status_raw"])))
+            out.append(")", style="dim")
+        if c["owner"]:
+            out.append("\nOwner   ", style="dim")
+            out.append_text(safe(c["owner"]))
+        out.append("\nReached ", style="dim")
+        out.append(c["last_call_reached"] or "never")
+        if c["call_attempts"]:
+            out.append(f"  · {c['call_attempts']} attempt(s) since", style="dim")
+        out.append("\nE-mailed ", style="dim")
+        out.append(c["last_email_sent"] or "never")
+        out.append("\nNext    ", style="dim")
+        out.append(f"call {c['next_call_due'] or '—'} · e-mail {c['next_email_due'] or '—'}")
+        history = store.history(contact_id)[:6]
+        if history:
+            out.append("\n\nHistory\n", style="bold")
+            for h in history:
+                out.append(h["at"][:10] + " ", style="dim")
+                if h["kind"] == "status":
+                    out.append("status ")
+                    out.append_text(safe(h["old_status"] or "unclassified"))
+                    out.append(" → ")
+                    out.append_text(safe(h["new_status"] or "unclassified"))
+                else:
+                    out.append(f"{h['kind']} {h['outcome'] or ''}".rstrip())
+                if h["note"]:
+                    out.append(" — ", style="dim")
+                    out.append_text(safe(h["note"]))
+                out.append("\n")
+        if c["notes"]:
+            out.append("\nNotes\n", style="bold")
+            out.append_text(safe(c["notes"], multiline=True))
+        self.update(out)
+
+
+class QueueScreen(Screen):
+    """Today's due calls and e-mails."""
+
+    BINDINGS = QUEUE_BINDINGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[QueueItem] = []
+        self.emails: list[QueueItem] = []
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal():
+            with Vertical(id="lists"):
+                yield Static(id="calls-title", classes="pane-title")
+                yield RowList(lambda: len(self.calls), lambda o, n: self.calls[o:o + n],
+                              self._render_call, empty="No calls due. 🎉", id="calls")
+                yield Static(id="emails-title", classes="pane-title")
+                yield RowList(lambda: len(self.emails), lambda o, n: self.emails[o:o + n],
+                              self._render_email, empty="No e-mails due.", id="emails")
+            with VerticalScroll(id="card-scroll"):
+                yield ContactCard(id="card")
+        yield Static(id="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#calls", RowList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def _render_call(self, item: QueueItem, width: int) -> Text:
+        today = self.store.today()
+        return row((f" {item.status_key}", 2, "bold"), (item.name, 22, ""),
+                   (item.company, 18, "dim"), (item.phone, 16, ""),
+                   (_late(item, today), 11, "red" if item.overdue_days(today) > 0 else "green"),
+                   (f"×{item.attempts} tried" if item.attempts else "", 9, "yellow"))
+
+    def _render_email(self, item: QueueItem, width: int) -> Text:
+        today = self.store.today()
+        return row((f" {item.status_key}", 2, "bold"), (item.name, 22, ""),
+                   (item.company, 18, "dim"), (item.email, 26, ""),
+                   (_late(item, today), 11, "red" if item.overdue_days(today) > 0 else "green"))
+
+    def reload(self) -> None:
+        lists = {name: self.query_one(f"#{name}", RowList) for name in ("calls", "emails")}
+        keep = {name: (lst.current.contact_id if lst.current else None, lst.cursor)
+                for name, lst in lists.items()}
+        items = self.store.queue()
+        self.calls = [i for i in items if i.kind == "call"]
+        self.emails = [i for i in items if i.kind == "email"]
+        for name, lst in lists.items():
+            data = self.calls if name == "calls" else self.emails
+            cid, index = keep[name]
+            ids = [i.contact_id for i in data]
+            lst.reload(keep=ids.index(cid) if cid in ids else index)
+        today = self.store.today()
+        done = self.store.done_today()
+        self.query_one("#topbar", Static).update(Text.assemble(
+            (" dailyreach ", "bold reverse"), "  ",
+            (today.strftime("%A %-d %B %Y"), "bold"), "   ",
+            f"calls {len(self.calls)} due, {done['call']} done · "
+            f"e-mails {len(self.emails)} due, {done['email']} done",
+        ))
+        self.query_one("#calls-title", Static).update(
+            Text(f" Calls due ({len(self.calls)}) — most important, then most overdue, first"))
+        self.query_one("#emails-title", Static).update(Text(f" E-mails due ({len(self.emails)})"))
+        self.query_one("#legend", Static).update(self.app.legend())
+        self._show_card()
+
+    def _focused_list(self) -> RowList:
+        focused = self.focused
+        if isinstance(focused, RowList):
+            return focused
+        return self.query_one("#calls", RowList)
+
+    def _show_card(self) -> None:
+        item = self._focused_list().current
+        self.query_one("#card", ContactCard).show(self.store, item.contact_id if item else None)
+
+    def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
+        if message.rowlist is self._focused_list():
+            self._show_card()
+
+    def on_row_list_letter(self, message: RowList.Letter) -> None:
+        if message.row is not None:
+            self.app.reclassify([message.row.contact_id], message.letter, message.row.name)
+
+    def action_done(self) -> None:
+        item = self._focused_list().current
+        if item is not None:
+            self.app.mark_done(item)
+
+
+class ContactsScreen(Screen):
+    """Every contact, paged from SQL, with search and one-letter status."""
+
+    BINDINGS = CONTACTS_BINDINGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.search = ""
+        self._timer = None
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Input(placeholder="Search name, company, e-mail or phone  (/ to focus, Esc to leave)",
+                    id="search")
+        with Horizontal():
+            with Vertical(id="lists"):
+                yield Static(row((" ", 2, ""), ("Name", 24, "bold"), ("Company", 20, "bold"),
+                                 ("E-mail", 26, "bold"), ("Phone", 16, "bold"),
+                                 ("Imported status", 16, "bold")), classes="pane-title")
+                yield RowList(self._count, self._fetch, self._render_contact, empty="No contacts match.",
+                              id="contacts")
+            with VerticalScroll(id="card-scroll"):
+                yield ContactCard(id="card")
+        yield Static(id="legend")
+        yield Footer()
+
+    def _count(self) -> int:
+        return self.store.count_contacts(search=self.search)
+
+    def _fetch(self, offset: int, limit: int) -> list[dict]:
+        return self.store.contacts(search=self.search, offset=offset, limit=limit)
+
+    def _render_contact(self, c: dict, width: int) -> Text:
+        key = c["status_key"] or "?"
+        return row((f" {key}", 2, "bold" if c["status_key"] else "bold yellow"),
+                   (c["name"], 24, ""), (c["company"], 20, "dim"), (c["email"], 26, ""),
+                   (c["phone"], 16, ""),
+                   (c["status_raw"] if c["status_raw"] != c["status"] else "", 16, "dim italic"))
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#contacts", RowList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        lst = self.query_one("#contacts", RowList)
+        lst.reload()
+        total = self.store.count_contacts()
+        shown = lst.row_count
+        self.query_one("#topbar", Static).update(Text.assemble(
+            (" dailyreach ", "bold reverse"), "  ", ("Contacts", "bold"), "   ",
+            f"{shown:,} of {total:,}" if self.search else f"{total:,} contacts",
+        ))
+        self.query_one("#legend", Static).update(self.app.legend())
+        self._show_card()
+
+    def _show_card(self) -> None:
+        c = self.query_one("#contacts", RowList).current
+        self.query_one("#card", ContactCard).show(self.store, c["id"] if c else None)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.15, lambda: self._apply_search(event.value))
+
+    def _apply_search(self, value: str) -> None:
+        self.search = value.strip()
+        self.query_one("#contacts", RowList).cursor = 0
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._apply_search(event.value)
+        self.query_one("#contacts", RowList).focus()
+
+    def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
+        self._show_card()
+
+    def on_row_list_letter(self, message: RowList.Letter) -> None:
+        if message.row is not None:
+            self.app.reclassify([message.row["id"]], message.letter, message.row["name"])
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one("#contacts", RowList).focus()
+        else:
+            self.app.action_show_queue()
+
+
+class HelpScreen(ModalScreen):
+    """The whole keymap and the status letters."""
+
+    BINDINGS = [("escape,f1,question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        out = Text()
+        out.append("Keys\n\n", style="bold")
+        for keys, what, where in KEYMAP_ROWS:
+            out.append(f"  {keys:<24}", style="bold")
+            out.append(f"{what}")
+            out.append(f"  ({where})\n", style="dim")
+        out.append("\nStatus letters\n\n", style="bold")
+        for s in self.app.store.statuses():
+            out.append(f"  {s.key.lower()}  ", style="bold")
+            out.append_text(safe(s.name))
+            cadence = []
+            if s.call_days:
+                cadence.append(f"call every {s.call_days} d")
+            if s.email_days:
+                cadence.append(f"e-mail every {s.email_days} d")
+            out.append(f"  {', '.join(cadence) or 'no contact plan'}\n", style="dim")
+        out.append("\nEsc closes this help.", style="italic")
+        with VerticalScroll(id="help"):
+            yield Static(out)
+
+
+class DailyReachApp(App):
+    """Open with a :class:`Store`; shows today's queue first."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "dailyreach"
+    BINDINGS = APP_BINDINGS
+
+    def __init__(self, store: Store, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.undo_stack: list[Undo] = []
+        keymap, self._keymap_problems = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+
+    def on_mount(self) -> None:
+        self.push_screen(QueueScreen())
+        for problem in self._keymap_problems:
+            self.notify(problem, severity="warning", markup=False)
+
+    def legend(self) -> Text:
+        out = Text(" Letters: ", style="dim", no_wrap=True, overflow="ellipsis")
+        for s in self.store.statuses():
+            out.append(s.key.lower(), style="bold")
+            out.append(" ")
+            out.append_text(safe(s.name))
+            out.append("  ")
+        return out
+
+    # ------------------------------------------------------------ actions
+    def _refresh_screen(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+
+    def reclassify(self, contact_ids: list[int], letter: str, name: str) -> None:
+        keys = [s.key for s in self.store.statuses()]
+        if letter.upper() not in keys:
+            self.bell()
+            self.notify(f"No status has the letter {letter!r}. Letters: "
+                        f"{' '.join(k.lower() for k in keys)}", severity="warning", markup=False)
+            return
+        try:
+            changes = self.store.set_status(contact_ids, letter)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        status = self.store.status_by_key(letter).name
+        if not changes:
+            self.notify(f"{name} is already {status}.", markup=False)
+            return
+        self.undo_stack.append(Undo(f"{name} → {status}", changes=changes))
+        self.notify(f"{name} → {status}   (Ctrl+Z undoes)", markup=False)
+        self._refresh_screen()
+
+    def mark_done(self, item: QueueItem) -> None:
+        outcome = "reached" if item.kind == "call" else "sent"
+        try:
+            activity_id = self.store.log(item.contact_id, item.kind, outcome)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        what = "call reached" if item.kind == "call" else "e-mail sent"
+        self.undo_stack.append(Undo(f"{item.name}: {what}", activity_id=activity_id))
+        self.notify(f"{item.name}: {what}   (Ctrl+Z undoes)", markup=False)
+        self._refresh_screen()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.")
+            return
+        step = self.undo_stack.pop()
+        try:
+            if step.activity_id is not None:
+                self.store.delete_activity(step.activity_id)
+            for change in step.changes or []:
+                self.store.set_status([change.contact_id], change.old_key, note="undo")
+        except StoreError as exc:
+            self.notify(f"Could not undo: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Undone: {step.label}", markup=False)
+        self._refresh_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def _switch(self, screen_type) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        if isinstance(self.screen, screen_type):
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, screen_type):
+                while not isinstance(self.screen, screen_type):
+                    self.pop_screen()
+                return
+        self.push_screen(screen_type())
+
+    def action_show_queue(self) -> None:
+        self._switch(QueueScreen)
+
+    def action_show_contacts(self) -> None:
+        self._switch(ContactsScreen)
+
+    def action_refresh(self) -> None:
+        self._refresh_screen()
+        self.notify("Reloaded from the database.")

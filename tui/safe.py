@@ -1,0 +1,36 @@
+"""Turning untrusted contact text into something safe to display.
+
+Every widget that shows contact data goes through :func:`safe`: control
+characters and escape sequences are removed (by :func:`store.text.clean`) and
+the result is a :class:`rich.text.Text`, which Textual never parses as markup.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
+from rich.text import Text
+
+from store.text import clean
+
+
+def safe(value: object, style: str | Style = "", *, multiline: bool = False) -> Text:
+    return Text(clean(value, multiline=multiline), style=style, no_wrap=not multiline)
+
+
+def fit(value: object, width: int) -> str:
+    """Cleaned single-line text cut or padded to exactly ``width`` cells."""
+    text = clean(value)
+    if cell_len(text) > width:
+        text = set_cell_size(text, max(width - 1, 0)) + "…"
+    return set_cell_size(text, width)
+
+
+def row(*cells: tuple[object, int, str]) -> Text:
+    """One table row from (value, width, style) cells, separated by a space."""
+    out = Text(no_wrap=True, overflow="crop")
+    for index, (value, width, style) in enumerate(cells):
+        if index:
+            out.append(" ")
+        out.append(fit(value, width), style=style)
+    return out

@@ -1,0 +1,164 @@
+"""A list that renders only the rows on screen, fetching them on demand.
+
+The contacts list may hold 100,000+ rows, more than Textual's DataTable can
+mount, so :class:`RowList` is a :class:`~textual.scroll_view.ScrollView` using
+the line API: its virtual height is the row count, and ``render_line`` asks a
+fetch callback for the page of rows it needs (a small page cache avoids
+re-querying while scrolling).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PAGE = 100
+
+
+class RowList(ScrollView, can_focus=True):
+    """Rows from ``count()`` and ``fetch(offset, limit)``, drawn by ``render_row``.
+
+    Lower-case letters are not bound here: they bubble up as
+    :class:`RowList.Letter` so the screen can treat them as status keys.
+    """
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False, id="list.up"),
+        Binding("down", "move(1)", "Down", show=False, id="list.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
+        Binding("home", "jump(0)", "First", show=False, id="list.first"),
+        Binding("end", "jump(-1)", "Last", show=False, id="list.last"),
+    ]
+    COMPONENT_CLASSES = {"rowlist--cursor", "rowlist--empty"}
+    DEFAULT_CSS = """
+    RowList { height: 1fr; overflow-x: hidden; }
+    RowList > .rowlist--cursor { background: $accent 30%; }
+    RowList:focus > .rowlist--cursor { background: $accent; color: $text; text-style: bold; }
+    RowList > .rowlist--empty { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, rowlist: "RowList", row: Any | None) -> None:
+            super().__init__()
+            self.rowlist = rowlist
+            self.row = row
+
+    class Letter(Message):
+        """A lower-case letter typed while the list has focus."""
+
+        def __init__(self, rowlist: "RowList", letter: str, row: Any | None) -> None:
+            super().__init__()
+            self.rowlist = rowlist
+            self.letter = letter
+            self.row = row
+
+    def __init__(self, count: Callable[[], int], fetch: Callable[[int, int], list],
+                 render_row: Callable[[Any, int], Text], *, empty: str = "Nothing here.",
+                 name: str | None = None, id: str | None = None, classes: str | None = None):
+        super().__init__(name=name, id=id, classes=classes)
+        self._count_fn = count
+        self._fetch = fetch
+        self._render_row = render_row
+        self._empty = empty
+        self._pages: dict[int, list] = {}
+        self.row_count = 0
+
+    # ------------------------------------------------------------ data
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self, *, keep: int | None = None) -> None:
+        """Re-read the row count and drop cached pages; keep the cursor index
+        (or move it to ``keep``) within range."""
+        self._pages.clear()
+        self.row_count = self._count_fn()
+        self.virtual_size = Size(self.size.width, self.row_count)
+        index = self.cursor if keep is None else keep
+        self.cursor = max(0, min(index, self.row_count - 1))
+        self.refresh()
+
+    def row_at(self, index: int) -> Any | None:
+        if not 0 <= index < self.row_count:
+            return None
+        page, offset = divmod(index, PAGE)
+        if page not in self._pages:
+            if len(self._pages) > 50:
+                self._pages.clear()
+            self._pages[page] = self._fetch(page * PAGE, PAGE)
+        rows = self._pages[page]
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def current(self) -> Any | None:
+        return self.row_at(self.cursor)
+
+    # ------------------------------------------------------------ moving
+    def watch_cursor(self, cursor: int) -> None:
+        if self.row_count:
+            self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, force=True)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def action_move(self, delta: int) -> None:
+        if self.row_count:
+            self.cursor = max(0, min(self.cursor + delta, self.row_count - 1))
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(self.size.height - 1, 1))
+
+    def action_jump(self, index: int) -> None:
+        if self.row_count:
+            self.cursor = self.row_count - 1 if index < 0 else index
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character
+        if char and len(char) == 1 and "a" <= char <= "z":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Letter(self, char, self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < self.row_count:
+            self.cursor = index
+
+    def on_focus(self) -> None:
+        self.post_message(self.Highlighted(self, self.current))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.row_count)
+
+    # ------------------------------------------------------------ drawing
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = self.scroll_offset.y + y
+        base = self.rich_style
+        if self.row_count == 0:
+            if y == 0:
+                style = self.get_component_rich_style("rowlist--empty")
+                text = Text(" " + self._empty, no_wrap=True)
+                return Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(
+                    width, base).apply_style(style)
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            return Strip.blank(width, base)
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("rowlist--cursor")
+        text = self._render_row(row, width)
+        text.truncate(width, overflow="crop", pad=True)
+        segments = [Segment(s.text, base + s.style if s.style else base)
+                    for s in text.render(self.app.console) if s.text != "\n"]
+        return Strip(segments).adjust_cell_length(width, base)
