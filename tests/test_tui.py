@@ -1,0 +1,212 @@
+"""The TUI driven as a user would: keys through Pilot, results checked in the
+database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from store import Store
+from store.importer import ImportReport, import_records
+from tui.app import ContactsScreen, DailyReachApp, HelpScreen, QueueScreen
+from tui.widgets import RowList
+
+from conftest import TODAY, contact_id, make_record
+
+SIZE = (120, 36)
+
+
+def visible_text(lst: RowList) -> str:
+    return "\n".join(lst.render_line(y).text for y in range(lst.size.height))
+
+
+async def test_queue_opens_with_hand_computed_items(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        calls = app.screen.query_one("#calls", RowList)
+        emails = app.screen.query_one("#emails", RowList)
+        assert [calls.row_at(i).name for i in range(calls.row_count)] == ["Kim Key", "Pat Prospect"]
+        assert [emails.row_at(i).name for i in range(emails.row_count)] == ["Sam Second"]
+        assert app.focused is calls
+        text = visible_text(calls)
+        assert "34 d late" in text  # Kim: due 2026-10-30, today 2026-12-03
+
+
+async def test_letter_reclassifies_focused_contact_and_undo_restores(small_store):
+    app = DailyReachApp(small_store)
+    pat = contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # Pat Prospect
+        await pilot.press("k")
+        await pilot.pause()
+        assert small_store.contact(pat)["status_key"] == "K"
+        change = small_store.history(pat)[0]
+        assert (change["kind"], change["old_status"], change["new_status"]) == (
+            "status", "Prospect", "Key Client")
+        # visible on screen: Pat is now listed as K
+        calls = app.screen.query_one("#calls", RowList)
+        assert " K Pat Prospect" in visible_text(calls)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert small_store.contact(pat)["status_key"] == "P"
+        assert small_store.history(pat)[0]["new_status"] == "Prospect"
+
+
+async def test_unknown_letter_changes_nothing(small_store):
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        assert small_store.contact(kim)["status_key"] == "K"
+        assert [h["kind"] for h in small_store.history(kim)] == ["email", "call"]
+
+
+async def test_enter_marks_call_done_and_next_due_follows_plan(small_store):
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        latest = small_store.history(kim)[0]
+        assert (latest["kind"], latest["outcome"], latest["at"][:10]) == ("call", "reached", "2026-12-03")
+        assert small_store.contact(kim)["next_call_due"] == (TODAY + timedelta(days=90)).isoformat()
+        calls = app.screen.query_one("#calls", RowList)
+        assert [calls.row_at(i).name for i in range(calls.row_count)] == ["Pat Prospect"]
+        assert calls.current.name == "Pat Prospect"
+        # undo removes the logged call: Kim is due again
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [h["kind"] for h in small_store.history(kim)] == ["email", "call"]
+        assert [calls.row_at(i).name for i in range(calls.row_count)] == ["Kim Key", "Pat Prospect"]
+
+
+async def test_tab_to_emails_and_enter_marks_sent(small_store):
+    app = DailyReachApp(small_store)
+    sam = contact_id(small_store, "Sam Second")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")
+        emails = app.screen.query_one("#emails", RowList)
+        assert app.focused is emails
+        await pilot.press("enter")
+        await pilot.pause()
+        assert small_store.history(sam)[0]["kind"] == "email"
+        assert small_store.contact(sam)["next_email_due"] == (TODAY + timedelta(days=90)).isoformat()
+        assert emails.row_count == 0
+
+
+async def test_contacts_screen_search_and_reclassify(small_store):
+    app = DailyReachApp(small_store)
+    vic = contact_id(small_store, "Vic Vendor")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert lst.row_count == 4
+        await pilot.press("slash", *"dyes", "enter")
+        await pilot.pause(0.3)
+        assert lst.row_count == 1 and lst.current["name"] == "Vic Vendor"
+        assert app.focused is lst
+        await pilot.press("p")
+        await pilot.pause()
+        assert small_store.contact(vic)["status_key"] == "P"
+        assert " P Vic Vendor" in visible_text(lst)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        # Vic is now a never-called prospect with a phone: due today
+        calls = app.screen.query_one("#calls", RowList)
+        assert "Vic Vendor" in [calls.row_at(i).name for i in range(calls.row_count)]
+
+
+async def test_help_lists_keys_and_status_letters(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one("Static").render())
+        assert "Ctrl+Z" in shown and "Secondary Client" in shown and "call every 90 d" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_markup_in_names_is_shown_literally(tmp_path):
+    store = Store(tmp_path / "m.db", today=TODAY)
+    import_records(store, [
+        make_record(2, "[bold]Ann[/]", status="Key Client", phone="555-0001",
+                    notes="[link=http://x]click[/link] and an unterminated ["),
+        make_record(3, "Bob [/]", status="Key Client", phone="555-0002", company="[red]Co"),
+        make_record(4, "Eve \x1b[31mRed\x1b]0;title\x07", status="Key Client", phone="555-0003"),
+    ], ImportReport(file="test"))
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        calls = app.screen.query_one("#calls", RowList)
+        text = visible_text(calls)
+        assert "[bold]Ann[/]" in text and "Bob [/]" in text and "[red]Co" in text
+        assert "Eve Red" in text and "\x1b" not in text
+        while calls.current.name != "[bold]Ann[/]":
+            await pilot.press("down")
+        await pilot.pause()
+        card = str(app.screen.query_one("#card").render())
+        assert "[bold]Ann[/]" in card and "unterminated [" in card
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        assert "Bob [/]" in visible_text(lst)
+        await pilot.press("down", "e")  # reclassify Bob: the notification carries his name
+        await pilot.pause()
+    store.close()
+
+
+async def test_contacts_list_pages_from_sql(tmp_path, monkeypatch):
+    store = Store(tmp_path / "big.db", today=TODAY)
+    import_records(store, [make_record(i, f"Person {i:05d}", phone=f"555-{i:05d}")
+                           for i in range(2, 3002)], ImportReport(file="test"))
+    calls = []
+    real = store.contacts
+
+    def spy(**kwargs):
+        calls.append(kwargs.get("limit"))
+        return real(**kwargs)
+
+    monkeypatch.setattr(store, "contacts", spy)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        assert lst.row_count == 3000
+        await pilot.press("end")
+        await pilot.pause()
+        assert lst.current["name"] == "Person 03001"
+        assert calls and all(limit is not None and limit <= 100 for limit in calls)
+    store.close()
+
+
+async def test_keymap_file_remaps_a_binding(small_store, tmp_path, monkeypatch):
+    keymap = tmp_path / "keymap.json"
+    keymap.write_text('{"app.contacts": "f4", "queue.done": "x"}')
+    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+    # the letter binding was refused: x is still free for statuses
+    assert app._keymap_problems and "letters" in app._keymap_problems[0]
