@@ -210,3 +210,28 @@ async def test_keymap_file_remaps_a_binding(small_store, tmp_path, monkeypatch):
         assert isinstance(app.screen, ContactsScreen)
     # the letter binding was refused: x is still free for statuses
     assert app._keymap_problems and "letters" in app._keymap_problems[0]
+
+
+async def test_tab_cycles_between_the_two_queue_lists(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        calls = app.screen.query_one("#calls", RowList)
+        emails = app.screen.query_one("#emails", RowList)
+        await pilot.press("tab")
+        assert app.focused is emails
+        await pilot.press("tab")
+        assert app.focused is calls
+
+
+async def test_command_palette_offers_the_app_actions(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"contacts")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ContactsScreen)

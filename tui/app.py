@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 from store import QueueItem, StatusChange, Store, StoreError
 
 from .keys import APP_BINDINGS, CONTACTS_BINDINGS, KEYMAP_ROWS, QUEUE_BINDINGS, load_keymap
-from .safe import row, safe
+from .safe import row, safe, widths
 from .widgets import RowList
 
 
@@ -35,6 +35,10 @@ class Undo:
 def _late(item: QueueItem, today: date) -> str:
     days = item.overdue_days(today)
     return "due today" if days <= 0 else f"{days} d late"
+
+
+class CardScroll(VerticalScroll, can_focus=False):
+    """Scrolls the contact card; never takes focus, so Tab stays on the lists."""
 
 
 class ContactCard(Static):
@@ -131,7 +135,7 @@ class QueueScreen(Screen):
                 yield Static(id="emails-title", classes="pane-title")
                 yield RowList(lambda: len(self.emails), lambda o, n: self.emails[o:o + n],
                               self._render_email, empty="No e-mails due.", id="emails")
-            with VerticalScroll(id="card-scroll"):
+            with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
         yield Static(id="legend")
         yield Footer()
@@ -145,15 +149,17 @@ class QueueScreen(Screen):
 
     def _render_call(self, item: QueueItem, width: int) -> Text:
         today = self.store.today()
-        return row((f" {item.status_key}", 2, "bold"), (item.name, 22, ""),
-                   (item.company, 18, "dim"), (item.phone, 16, ""),
+        name_w, company_w, phone_w = widths(width, 2 + 11 + 8 + 2, (40, 30, 30))
+        return row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
+                   (item.company, company_w, "dim"), (item.phone, min(phone_w, 18), ""),
                    (_late(item, today), 11, "red" if item.overdue_days(today) > 0 else "green"),
-                   (f"×{item.attempts} tried" if item.attempts else "", 9, "yellow"))
+                   (f"{item.attempts} tried" if item.attempts else "", 8, "yellow"))
 
     def _render_email(self, item: QueueItem, width: int) -> Text:
         today = self.store.today()
-        return row((f" {item.status_key}", 2, "bold"), (item.name, 22, ""),
-                   (item.company, 18, "dim"), (item.email, 26, ""),
+        name_w, company_w, email_w = widths(width, 2 + 11 + 1, (30, 25, 45))
+        return row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
+                   (item.company, company_w, "dim"), (item.email, email_w, ""),
                    (_late(item, today), 11, "red" if item.overdue_days(today) > 0 else "green"))
 
     def reload(self) -> None:
@@ -177,7 +183,7 @@ class QueueScreen(Screen):
             f"e-mails {len(self.emails)} due, {done['email']} done",
         ))
         self.query_one("#calls-title", Static).update(
-            Text(f" Calls due ({len(self.calls)}) — most important, then most overdue, first"))
+            Text(f" Calls due ({len(self.calls)})"))
         self.query_one("#emails-title", Static).update(Text(f" E-mails due ({len(self.emails)})"))
         self.query_one("#legend", Static).update(self.app.legend())
         self._show_card()
@@ -226,12 +232,10 @@ class ContactsScreen(Screen):
                     id="search")
         with Horizontal():
             with Vertical(id="lists"):
-                yield Static(row((" ", 2, ""), ("Name", 24, "bold"), ("Company", 20, "bold"),
-                                 ("E-mail", 26, "bold"), ("Phone", 16, "bold"),
-                                 ("Imported status", 16, "bold")), classes="pane-title")
+                yield Static(id="contacts-header", classes="pane-title")
                 yield RowList(self._count, self._fetch, self._render_contact, empty="No contacts match.",
                               id="contacts")
-            with VerticalScroll(id="card-scroll"):
+            with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
         yield Static(id="legend")
         yield Footer()
@@ -242,12 +246,28 @@ class ContactsScreen(Screen):
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         return self.store.contacts(search=self.search, offset=offset, limit=limit)
 
+    @staticmethod
+    def _columns(width: int) -> list[int]:
+        return [*widths(width, 2 + 15 + 16 + 1, (26, 20, 30)), 16]
+
     def _render_contact(self, c: dict, width: int) -> Text:
         key = c["status_key"] or "?"
+        name_w, company_w, email_w, phone_w = self._columns(width)
         return row((f" {key}", 2, "bold" if c["status_key"] else "bold yellow"),
-                   (c["name"], 24, ""), (c["company"], 20, "dim"), (c["email"], 26, ""),
-                   (c["phone"], 16, ""),
-                   (c["status_raw"] if c["status_raw"] != c["status"] else "", 16, "dim italic"))
+                   (c["name"], name_w, ""), (c["company"], company_w, "dim"),
+                   (c["email"], email_w, ""), (c["phone"], phone_w, ""),
+                   ("" if c["status_key"] else c["status_raw"], 15, "yellow italic"))
+
+    def on_resize(self) -> None:
+        self._header()
+
+    def _header(self) -> None:
+        width = self.query_one("#contacts", RowList).size.width or 80
+        name_w, company_w, email_w, phone_w = self._columns(width)
+        self.query_one("#contacts-header", Static).update(row(
+            (" ", 2, ""), ("Name", name_w, "bold"), ("Company", company_w, "bold"),
+            ("E-mail", email_w, "bold"), ("Phone", phone_w, "bold"),
+            ("Unclassified as", 15, "bold")))
 
     def on_mount(self) -> None:
         self.reload()
@@ -266,6 +286,7 @@ class ContactsScreen(Screen):
             f"{shown:,} of {total:,}" if self.search else f"{total:,} contacts",
         ))
         self.query_one("#legend", Static).update(self.app.legend())
+        self._header()
         self._show_card()
 
     def _show_card(self) -> None:
@@ -348,18 +369,27 @@ class DailyReachApp(App):
         if keymap:
             self.set_keymap(keymap)
 
+    def get_system_commands(self, screen: Screen):
+        """The app's own actions in the command palette (Ctrl+P)."""
+        yield SystemCommand("Today's queue", "Due calls and e-mails (F2)", self.action_show_queue)
+        yield SystemCommand("Contacts", "Every contact, with search (F3)", self.action_show_contacts)
+        yield SystemCommand("Undo", "Undo the last change (Ctrl+Z)", self.action_undo)
+        yield SystemCommand("Reload", "Re-read the database (F5)", self.action_refresh)
+        yield SystemCommand("Keys", "The whole keymap and the status letters (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
     def on_mount(self) -> None:
         self.push_screen(QueueScreen())
         for problem in self._keymap_problems:
             self.notify(problem, severity="warning", markup=False)
 
     def legend(self) -> Text:
-        out = Text(" Letters: ", style="dim", no_wrap=True, overflow="ellipsis")
+        out = Text(no_wrap=True, overflow="ellipsis")
         for s in self.store.statuses():
-            out.append(s.key.lower(), style="bold")
+            out.append(f" {s.key.lower()}", style="bold reverse")
             out.append(" ")
-            out.append_text(safe(s.name))
-            out.append("  ")
+            out.append_text(safe(s.name, "dim"))
+            out.append(" ")
         return out
 
     # ------------------------------------------------------------ actions

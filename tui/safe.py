@@ -34,3 +34,11 @@ def row(*cells: tuple[object, int, str]) -> Text:
             out.append(" ")
         out.append(fit(value, width), style=style)
     return out
+
+
+def widths(total: int, fixed: int, weights: tuple[int, ...], minimum: int = 6) -> list[int]:
+    """Share ``total`` cells, less ``fixed`` cells and one separator per
+    column, between flexible columns in proportion to ``weights``."""
+    spare = max(total - fixed - len(weights), minimum * len(weights))
+    shares = [max(minimum, spare * w // sum(weights)) for w in weights]
+    return shares

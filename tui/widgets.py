@@ -142,7 +142,7 @@ class RowList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ drawing
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         base = self.rich_style
         if self.row_count == 0:
