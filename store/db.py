@@ -235,7 +235,7 @@ class Store:
 
     def set_owner_name(self, name: str) -> None:
         """Rename the personal status to the owner's own name."""
-        name = clean(name).strip()
+        name = " ".join(clean(name).split())
         statuses = self.statuses()
         renamed = [
             Status(s.id, name, s.call_days, s.email_days, s.meaning, s.role, s.position)
@@ -251,6 +251,26 @@ class Store:
             if status.role == ROLE_PERSONAL:
                 return status.name
         return ""
+
+    # --------------------------------------------------------------- settings
+    #: Known settings and what they mean (``dailyreach config`` lists them).
+    SETTINGS = {
+        "owner_name": "your name; labels the status for your personal contacts",
+    }
+
+    def settings(self) -> dict[str, str]:
+        values = {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM settings")}
+        values["owner_name"] = self.owner_name()
+        return {key: values.get(key, "") for key in self.SETTINGS}
+
+    def set_setting(self, key: str, value: str) -> None:
+        if key not in self.SETTINGS:
+            raise StoreError(f"unknown setting {key!r} (known: {', '.join(self.SETTINGS)})")
+        if key == "owner_name":
+            self.set_owner_name(value)
+            return
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
 
     # --------------------------------------------------------------- contacts
     _SELECT = """

@@ -104,7 +104,9 @@ class Record:
         """Duplicate key: e-mail (any case), else name + company."""
         if self.email:
             return ("email", self.email.casefold())
-        return ("name", self.display_name().casefold(), self.company.casefold())
+        if self.display_name() or self.company:
+            return ("name", self.display_name().casefold(), self.company.casefold())
+        return ("phone", self.phone)
 
 
 @dataclass
@@ -192,7 +194,9 @@ def read_act(path: str | os.PathLike) -> tuple[list[Record], ImportReport]:
         delimiter = ","
     report.delimiter = {"\t": "tab", ",": "comma", ";": "semicolon"}[delimiter]
 
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote that is never closed is an error, not the rest of the
+    # file swallowed into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
         while not any(h.strip() for h in header):
@@ -207,6 +211,12 @@ def read_act(path: str | os.PathLike) -> tuple[list[Record], ImportReport]:
     for index, raw_label in enumerate(header):
         label = clean(raw_label).strip() or f"Column {index + 1}"
         target = ACT_COLUMNS.get(label.casefold())
+        taken = {existing for existing, _ in columns}
+        if label in taken:  # a repeated header keeps its values apart
+            n = 2
+            while f"{label} ({n})" in taken:
+                n += 1
+            label = f"{label} ({n})"
         if target in seen_fields:
             target = None  # a repeated column is kept as extra data, not overwritten
         if target:
@@ -228,7 +238,9 @@ def read_act(path: str | os.PathLike) -> tuple[list[Record], ImportReport]:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise StoreError(f"{path_text}: line {line}: {exc}") from None
+            raise StoreError(
+                f"{path_text}: line {line}: badly quoted field ({exc}); nothing was imported"
+            ) from None
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
@@ -449,6 +461,12 @@ def _find_existing(conn, rec: Record):
             "SELECT * FROM contacts WHERE email_norm = ? ORDER BY id LIMIT 1", [rec.email.casefold()]
         ).fetchone()
     name = rec.display_name() or rec.company
+    if not name:
+        return conn.execute(
+            "SELECT * FROM contacts WHERE name = '' AND coalesce(email, '') = '' AND phone = ?"
+            " ORDER BY id LIMIT 1",
+            [rec.phone],
+        ).fetchone()
     return conn.execute(
         "SELECT * FROM contacts WHERE lower(name) = lower(?) AND lower(coalesce(company, ''))"
         " = lower(?) AND coalesce(email, '') = '' ORDER BY id LIMIT 1",

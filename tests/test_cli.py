@@ -157,3 +157,16 @@ def test_bad_today_and_bad_database_fail_cleanly(tmp_path):
     junk.write_bytes(b"this is not sqlite at all" * 100)
     assert_clean_error(run("queue", db=junk), str(junk))
     assert_clean_error(run("contacts", "--status", "Q", db=tmp_path / "b.db"), "no status has the key")
+
+
+def test_owner_name_renames_the_personal_status_and_clashes_are_refused(tmp_path):
+    db = tmp_path / "o.db"
+    assert run("config", "owner_name", db=db).stdout.strip() == "Me"
+    result = run("config", "owner_name", "Tony", db=db)
+    assert result.returncode == 0, result.stderr
+    keys = {r["key"]: r["name"] for r in json.loads(run("statuses", "--json", db=db).stdout)}
+    assert keys["T"] == "Tony" and "M" not in keys
+    # "Kim" starts with K, like Key Client: refused, naming both
+    assert_clean_error(run("config", "owner_name", "Kim", db=db), "Key Client", "Kim")
+    assert run("config", "owner_name", db=db).stdout.strip() == "Tony"
+    assert_clean_error(run("config", "colour", "red", db=db), "unknown setting")

@@ -180,6 +180,31 @@ def statuses_cmd(state: Context, as_json: bool) -> None:
         click.echo(f"{s.key}  {s.name:<18} {call:<18} {mail}")
 
 
+@cli.command("config")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.pass_obj
+def config_cmd(state: Context, key: str | None, value: str | None) -> None:
+    """Show all settings, show one (KEY), or change one (KEY VALUE).
+
+    owner_name: your name, which labels the status for personal contacts
+    (its first letter becomes that status's key).
+    """
+    store = state.store()
+    if key is None:
+        for name, current in store.settings().items():
+            click.echo(f"{name} = {current}    # {store.SETTINGS[name]}")
+        return
+    if value is None:
+        settings = store.settings()
+        if key not in settings:
+            raise StoreError(f"unknown setting {key!r} (known: {', '.join(settings)})")
+        click.echo(settings[key])
+        return
+    store.set_setting(key, value)
+    click.echo(f"{key} = {store.settings()[key]}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     try:
