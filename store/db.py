@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -87,10 +88,15 @@ class StatusChange:
     new_key: str | None
 
 
+_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"})
+
+
 def sort_name(first: str | None, last: str | None, name: str, company: str | None) -> str:
-    """Contacts list order: last name, first name, then company."""
+    """Contacts list order: last name, first name (or the whole name, or the
+    company), without case or accents, so Østergaard sorts with the O's."""
     key = " ".join(p for p in (last, first) if p) or name or company or ""
-    return key.casefold()
+    folded = unicodedata.normalize("NFKD", key.casefold().translate(_FOLD))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
 def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
@@ -320,10 +326,15 @@ class Store:
         ``status`` is a key letter, or ``"-"`` for unclassified contacts.
         """
         where, params = self._filter(search, status)
-        sql = self._SELECT + where + " ORDER BY c.sort_name, c.id"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
+        # Page over ids first (the sort index covers them), then read only
+        # the rows on the page: skipping to a far offset stays cheap.
+        # With a search, scanning the table and sorting the matches beats
+        # walking the sort index (which visits every row in name order).
+        source = "contacts c NOT INDEXED" if search else "contacts c"
+        page = f"SELECT c.id FROM {source}{where} ORDER BY c.sort_name, c.id LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else limit, offset]
+        sql = (self._SELECT + f" JOIN ({page}) page ON page.id = c.id"
+               " ORDER BY c.sort_name, c.id")
         return [self._contact_dict(r) for r in self.conn.execute(sql, params)]
 
     def contact_index(self, contact_id: int, *, search: str | None = None,
@@ -485,34 +496,73 @@ class Store:
             self._refresh(conn, None, history=True)
 
     # ------------------------------------------------------------------ queue
-    def queue(self, day: date | None = None) -> list[QueueItem]:
-        """Due calls, then due e-mails, for ``day`` (default today).
+    _QUEUE_COLUMNS = {
+        "call": ("next_call_due", "last_call_reached", "call_days"),
+        "email": ("next_email_due", "last_email_sent", "email_days"),
+    }
 
-        Within each kind: status priority (the scheme's order), then the
-        longest overdue, then name.  Reads only.
+    def queue_counts(self, day: date | None = None, kind: str = "call") -> list[tuple[int, int]]:
+        """(status id, number due) for each status with a cadence for ``kind``,
+        in queue order.  Each count is one index range scan."""
+        due_col, _, days_col = self._QUEUE_COLUMNS[kind]
+        day_text = (day or self.today()).isoformat()
+        groups = []
+        for status in self.statuses():
+            if getattr(status, days_col) is None:
+                continue
+            count = self.conn.execute(
+                f"SELECT count(*) FROM contacts WHERE status_id = ? AND {due_col} <= ?",
+                [status.id, day_text],
+            ).fetchone()[0]
+            if count:
+                groups.append((status.id, count))
+        return groups
+
+    def queue_page(self, day: date | None = None, kind: str = "call", offset: int = 0,
+                   limit: int | None = None,
+                   counts: list[tuple[int, int]] | None = None) -> list[QueueItem]:
+        """Due items of one kind in queue order, from ``offset``.
+
+        Order: status priority (the scheme's order), then the longest overdue
+        (earliest due date), then last name, first name.  Reads only; each
+        status group is read in index order, so a page costs the same at any
+        offset and any database size.
         """
+        due_col, last_col, _ = self._QUEUE_COLUMNS[kind]
         day = day or self.today()
+        counts = self.queue_counts(day, kind) if counts is None else counts
+        statuses = {s.id: s for s in self.statuses()}
         items: list[QueueItem] = []
-        for kind, due_col, last_col in (
-            ("call", "next_call_due", "last_call_reached"),
-            ("email", "next_email_due", "last_email_sent"),
-        ):
+        for status_id, count in counts:
+            if limit is not None and len(items) >= limit:
+                break
+            if offset >= count:
+                offset -= count
+                continue
+            want = -1 if limit is None else limit - len(items)
             rows = self.conn.execute(
                 f"""SELECT c.id, c.name, c.company, c.phone, c.email, c.call_attempts,
-                        c.{due_col} AS due, c.{last_col} AS last_done,
-                        s.name AS status, s.position AS priority
-                    FROM contacts c JOIN statuses s ON s.id = c.status_id
-                    WHERE c.{due_col} <= ?
-                    ORDER BY s.position, c.{due_col}, c.sort_name, c.id""",
-                [day.isoformat()],
+                        c.{due_col} AS due, c.{last_col} AS last_done
+                    FROM (SELECT id FROM contacts WHERE status_id = ? AND {due_col} <= ?
+                          ORDER BY {due_col}, sort_name, id LIMIT ? OFFSET ?) page
+                    JOIN contacts c ON c.id = page.id
+                    ORDER BY c.{due_col}, c.sort_name, c.id""",
+                [status_id, day.isoformat(), want, offset],
             )
+            offset = 0
+            status = statuses[status_id]
             for r in rows:
                 items.append(QueueItem(
                     contact_id=r["id"], name=r["name"], company=r["company"] or "",
                     kind=kind, due=date.fromisoformat(r["due"]),
-                    status_key=status_key(r["status"]), status=r["status"],
-                    priority=r["priority"], phone=r["phone"] or "", email=r["email"] or "",
+                    status_key=status.key, status=status.name, priority=status.position,
+                    phone=r["phone"] or "", email=r["email"] or "",
                     last_done=date.fromisoformat(r["last_done"]) if r["last_done"] else None,
                     attempts=r["call_attempts"] if kind == "call" else 0,
                 ))
         return items
+
+    def queue(self, day: date | None = None) -> list[QueueItem]:
+        """Today's whole queue: due calls, then due e-mails, each in the
+        order of :meth:`queue_page`.  Reads only."""
+        return self.queue_page(day, "call") + self.queue_page(day, "email")

@@ -14,7 +14,7 @@ MIGRATION_SET = "dailyreach"
 #: Every step, in order.  :mod:`store.db` compares this list with the
 #: ``_sqlite_migrations`` table without importing sqlite-utils; a test checks
 #: it matches the steps registered below.
-STEP_NAMES = ("m001_initial",)
+STEP_NAMES = ("m001_initial", "m002_queue_indexes")
 
 
 def _statements(db, statements: list[str]) -> None:
@@ -102,5 +102,16 @@ def build_migrations():
                 [status.position, status.name, status.call_days, status.email_days,
                  status.meaning, status.role],
             )
+
+    @migrations(name="m002_queue_indexes")
+    def m002_queue_indexes(db):
+        # The queue is read per status in (due, name) order: one composite
+        # index per kind serves both the counts and the pages.
+        _statements(db, [
+            "DROP INDEX IF EXISTS contacts_call_due",
+            "DROP INDEX IF EXISTS contacts_email_due",
+            "CREATE INDEX contacts_call_queue ON contacts(status_id, next_call_due, sort_name)",
+            "CREATE INDEX contacts_email_queue ON contacts(status_id, next_email_due, sort_name)",
+        ])
 
     return migrations

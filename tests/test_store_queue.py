@@ -504,3 +504,20 @@ def test_queue_survives_reopen(fresh):
     fresh.close()
     with Store(path, today=TODAY) as again:
         assert got_queue(again, TODAY) == expected
+
+
+def test_contacts_sort_ignores_accents_and_case(tmp_path):
+    from datetime import date as _date
+
+    from store import Store
+    from store.importer import ImportReport, Record, import_records
+
+    s = Store(tmp_path / "sort.db", today=_date(2026, 12, 3))
+    names = [("Quinn", "Østergaard"), ("Anna", "zimmer"), ("Łukasz", "Nowak"), ("Bo", "Olsen"),
+             ("Émile", "Ebert")]
+    import_records(s, [Record(line=i + 2, first_name=f, last_name=l, name=f"{f} {l}")
+                       for i, (f, l) in enumerate(names)], ImportReport(file="t"))
+    # by hand: Ebert, Nowak, Olsen, Østergaard (as "ostergaard"), zimmer
+    assert [c["last_name"] for c in s.contacts()] == ["Ebert", "Nowak", "Olsen", "Østergaard", "zimmer"]
+    assert [c["last_name"] for c in s.contacts(offset=2, limit=2)] == ["Olsen", "Østergaard"]
+    s.close()

@@ -235,3 +235,49 @@ async def test_command_palette_offers_the_app_actions(small_store):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ContactsScreen)
+
+
+async def test_fast_typing_after_slash_goes_to_the_search_box(small_store):
+    """Keys typed right after '/' (before any idle moment) must not reach the
+    list, where letters would reclassify contacts."""
+    app = DailyReachApp(small_store)
+    before = {c["id"]: c["status_key"] for c in small_store.contacts()}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        # simulate a burst: post all keys at once, then let the app process them
+        for key in ["slash", "k", "i", "m", "enter"]:
+            app.post_message(events_key(key))
+        await pilot.pause(0.4)
+        assert app.screen.query_one("#search").value == "kim"
+        lst = app.screen.query_one("#contacts", RowList)
+        assert lst.row_count == 1 and app.focused is lst
+    assert {c["id"]: c["status_key"] for c in small_store.contacts()} == before
+
+
+def events_key(key: str):
+    from textual import events
+
+    char = {"slash": "/", "enter": "\r"}.get(key, key)
+    return events.Key(key, char)
+
+
+async def test_burst_of_keys_acts_on_the_rows_the_user_saw(small_store):
+    """Down then a letter, typed faster than the app redraws, reclassifies the
+    second row; Enter then a letter marks the first done and reclassifies the
+    row that moved under the cursor."""
+    app = DailyReachApp(small_store)
+    kim, pat = contact_id(small_store, "Kim Key"), contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["down", "s"]:
+            app.post_message(events_key(key))
+        await pilot.pause(0.3)
+        assert small_store.contact(pat)["status_key"] == "S"
+        assert small_store.contact(kim)["status_key"] == "K"
+        for key in ["home", "enter", "i"]:
+            app.post_message(events_key(key))
+        await pilot.pause(0.3)
+    assert small_store.history(kim)[0]["outcome"] == "reached"
+    assert small_store.contact(kim)["status_key"] == "K"
+    assert small_store.contact(pat)["status_key"] == "I"

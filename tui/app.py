@@ -111,6 +111,12 @@ class ContactCard(Static):
         self.update(out)
 
 
+# Focus moves with Screen.set_focus, which takes effect at once, never with
+# Widget.focus(), which waits for the next idle moment: keys typed quickly
+# after "/" or Enter must reach the widget the user moved to, not the list
+# (where a letter would reclassify a contact).
+
+
 class QueueScreen(Screen):
     """Today's due calls and e-mails."""
 
@@ -118,8 +124,9 @@ class QueueScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.calls: list[QueueItem] = []
-        self.emails: list[QueueItem] = []
+        # (status id, count) per status group, refreshed on every reload;
+        # the lists page their rows from the store with these.
+        self.groups: dict[str, list[tuple[int, int]]] = {"call": [], "email": []}
 
     @property
     def store(self) -> Store:
@@ -130,11 +137,13 @@ class QueueScreen(Screen):
         with Horizontal():
             with Vertical(id="lists"):
                 yield Static(id="calls-title", classes="pane-title")
-                yield RowList(lambda: len(self.calls), lambda o, n: self.calls[o:o + n],
-                              self._render_call, empty="No calls due. 🎉", id="calls")
+                yield RowList(lambda: self._count("call"), lambda o, n: self._page("call", o, n),
+                              self._render_call, on_letter=self._letter,
+                              empty="No calls due.", id="calls")
                 yield Static(id="emails-title", classes="pane-title")
-                yield RowList(lambda: len(self.emails), lambda o, n: self.emails[o:o + n],
-                              self._render_email, empty="No e-mails due.", id="emails")
+                yield RowList(lambda: self._count("email"), lambda o, n: self._page("email", o, n),
+                              self._render_email, on_letter=self._letter,
+                              empty="No e-mails due.", id="emails")
             with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
         yield Static(id="legend")
@@ -142,7 +151,7 @@ class QueueScreen(Screen):
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one("#calls", RowList).focus()
+        self.set_focus(self.query_one("#calls", RowList))
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -162,29 +171,31 @@ class QueueScreen(Screen):
                    (item.company, company_w, "dim"), (item.email, email_w, ""),
                    (_late(item, today), 11, "red" if item.overdue_days(today) > 0 else "green"))
 
+    def _count(self, kind: str) -> int:
+        self.groups[kind] = self.store.queue_counts(kind=kind)
+        return sum(n for _, n in self.groups[kind])
+
+    def _page(self, kind: str, offset: int, limit: int) -> list[QueueItem]:
+        return self.store.queue_page(kind=kind, offset=offset, limit=limit,
+                                     counts=self.groups[kind])
+
     def reload(self) -> None:
-        lists = {name: self.query_one(f"#{name}", RowList) for name in ("calls", "emails")}
-        keep = {name: (lst.current.contact_id if lst.current else None, lst.cursor)
-                for name, lst in lists.items()}
-        items = self.store.queue()
-        self.calls = [i for i in items if i.kind == "call"]
-        self.emails = [i for i in items if i.kind == "email"]
-        for name, lst in lists.items():
-            data = self.calls if name == "calls" else self.emails
-            cid, index = keep[name]
-            ids = [i.contact_id for i in data]
-            lst.reload(keep=ids.index(cid) if cid in ids else index)
+        """Re-read the queue.  The cursor keeps its place in each list, so
+        after an item is done or leaves, the next one is under it."""
+        calls = self.query_one("#calls", RowList)
+        emails = self.query_one("#emails", RowList)
+        calls.reload()
+        emails.reload()
         today = self.store.today()
         done = self.store.done_today()
         self.query_one("#topbar", Static).update(Text.assemble(
             (" dailyreach ", "bold reverse"), "  ",
             (today.strftime("%A %-d %B %Y"), "bold"), "   ",
-            f"calls {len(self.calls)} due, {done['call']} done · "
-            f"e-mails {len(self.emails)} due, {done['email']} done",
+            f"calls {calls.row_count:,} due, {done['call']} done · "
+            f"e-mails {emails.row_count:,} due, {done['email']} done",
         ))
-        self.query_one("#calls-title", Static).update(
-            Text(f" Calls due ({len(self.calls)})"))
-        self.query_one("#emails-title", Static).update(Text(f" E-mails due ({len(self.emails)})"))
+        self.query_one("#calls-title", Static).update(Text(f" Calls due ({calls.row_count:,})"))
+        self.query_one("#emails-title", Static).update(Text(f" E-mails due ({emails.row_count:,})"))
         self.query_one("#legend", Static).update(self.app.legend())
         self._show_card()
 
@@ -202,9 +213,9 @@ class QueueScreen(Screen):
         if message.rowlist is self._focused_list():
             self._show_card()
 
-    def on_row_list_letter(self, message: RowList.Letter) -> None:
-        if message.row is not None:
-            self.app.reclassify([message.row.contact_id], message.letter, message.row.name)
+    def _letter(self, item: QueueItem | None, letter: str) -> None:
+        if item is not None:
+            self.app.reclassify([item.contact_id], letter, item.name)
 
     def action_done(self) -> None:
         item = self._focused_list().current
@@ -233,8 +244,8 @@ class ContactsScreen(Screen):
         with Horizontal():
             with Vertical(id="lists"):
                 yield Static(id="contacts-header", classes="pane-title")
-                yield RowList(self._count, self._fetch, self._render_contact, empty="No contacts match.",
-                              id="contacts")
+                yield RowList(self._count, self._fetch, self._render_contact, on_letter=self._letter,
+                              empty="No contacts match.", id="contacts")
             with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
         yield Static(id="legend")
@@ -271,7 +282,7 @@ class ContactsScreen(Screen):
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one("#contacts", RowList).focus()
+        self.set_focus(self.query_one("#contacts", RowList))
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -307,22 +318,22 @@ class ContactsScreen(Screen):
         if self._timer is not None:
             self._timer.stop()
         self._apply_search(event.value)
-        self.query_one("#contacts", RowList).focus()
+        self.set_focus(self.query_one("#contacts", RowList))
 
     def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
         self._show_card()
 
-    def on_row_list_letter(self, message: RowList.Letter) -> None:
-        if message.row is not None:
-            self.app.reclassify([message.row["id"]], message.letter, message.row["name"])
+    def _letter(self, contact: dict | None, letter: str) -> None:
+        if contact is not None:
+            self.app.reclassify([contact["id"]], letter, contact["name"])
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self.query_one("#contacts", RowList).focus()
+            self.set_focus(self.query_one("#contacts", RowList))
         else:
             self.app.action_show_queue()
 

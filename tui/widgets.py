@@ -27,8 +27,8 @@ PAGE = 100
 class RowList(ScrollView, can_focus=True):
     """Rows from ``count()`` and ``fetch(offset, limit)``, drawn by ``render_row``.
 
-    Lower-case letters are not bound here: they bubble up as
-    :class:`RowList.Letter` so the screen can treat them as status keys.
+    Lower-case letters are never bindings here: each one is handed to
+    ``on_letter(row, letter)`` so the screen can treat it as a status key.
     """
 
     BINDINGS = [
@@ -55,22 +55,16 @@ class RowList(ScrollView, can_focus=True):
             self.rowlist = rowlist
             self.row = row
 
-    class Letter(Message):
-        """A lower-case letter typed while the list has focus."""
-
-        def __init__(self, rowlist: "RowList", letter: str, row: Any | None) -> None:
-            super().__init__()
-            self.rowlist = rowlist
-            self.letter = letter
-            self.row = row
-
     def __init__(self, count: Callable[[], int], fetch: Callable[[int, int], list],
-                 render_row: Callable[[Any, int], Text], *, empty: str = "Nothing here.",
+                 render_row: Callable[[Any, int], Text], *,
+                 on_letter: Callable[[Any | None, str], None] | None = None,
+                 empty: str = "Nothing here.",
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
         self._count_fn = count
         self._fetch = fetch
         self._render_row = render_row
+        self._on_letter = on_letter
         self._empty = empty
         self._pages: dict[int, list] = {}
         self.row_count = 0
@@ -122,12 +116,34 @@ class RowList(ScrollView, can_focus=True):
         if self.row_count:
             self.cursor = self.row_count - 1 if index < 0 else index
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        """Handle every key in arrival order, at once.
+
+        Textual queues keys for the focused widget and resolves bindings
+        later, as the key bubbles up; with fast typing ("/kim", "↓k",
+        Enter then a letter) a letter could then act on the wrong row or
+        reach the list after focus has moved on.  So bindings run here,
+        synchronously, and a key that arrives after focus has left the list
+        is passed on to the widget that has focus now.
+        """
+        focused = self.app.focused
+        if focused is not self:
+            if focused is not None:
+                event.stop()
+                event.prevent_default()
+                focused.post_message(events.Key(event.key, event.character))
+            return
         char = event.character
         if char and len(char) == 1 and "a" <= char <= "z":
             event.stop()
             event.prevent_default()
-            self.post_message(self.Letter(self, char, self.current))
+            if self._on_letter is not None:
+                self._on_letter(self.current, char)
+            return
+        # Non-priority bindings from this widget up to the app, run now.
+        if await self.app._check_bindings(event.key):
+            event.stop()
+            event.prevent_default()
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y
