@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
