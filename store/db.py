@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import unicodedata
 from contextlib import contextmanager
@@ -91,12 +92,32 @@ class StatusChange:
 _FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"})
 
 
+def fold(text: str) -> str:
+    """Text without case or accents ("Østergaard" → "ostergaard"), for
+    sorting and searching."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
 def sort_name(first: str | None, last: str | None, name: str, company: str | None) -> str:
     """Contacts list order: last name, first name (or the whole name, or the
     company), without case or accents, so Østergaard sorts with the O's."""
-    key = " ".join(p for p in (last, first) if p) or name or company or ""
-    folded = unicodedata.normalize("NFKD", key.casefold().translate(_FOLD))
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return fold(" ".join(p for p in (last, first) if p) or name or company or "")
+
+
+_PHONE_LIKE = re.compile(r"[\d\s().+\-/]*\d[\d\s().+\-/]*")
+
+
+def search_words(query: str) -> list[str]:
+    """The words a search must all find: folded like :func:`search_text`;
+    a phone-like word ("(348)", "555-0133") is reduced to its digits, so a
+    number matches however it was written."""
+    words = []
+    for word in query.split():
+        if _PHONE_LIKE.fullmatch(word):
+            word = "".join(ch for ch in word if ch.isdigit())
+        words.append(fold(word))
+    return [w for w in words if w]
 
 
 def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
@@ -106,7 +127,7 @@ def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
         parts.append(phone)
         if digits:
             parts.append(digits)
-    return " ".join(parts).casefold()
+    return fold(" ".join(parts))
 
 
 class Store:
@@ -142,7 +163,11 @@ class Store:
             if mode.lower() != "wal":
                 raise StoreError(f"{path}: could not switch the database to WAL mode")
             self._migrate(conn)
+        except StoreError as exc:
+            conn.close()
+            raise StoreError(f"{path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
+            conn.close()
             raise StoreError(f"{path} is not a usable dailyreach database ({exc})") from None
         return conn
 
@@ -303,11 +328,11 @@ class Store:
     def _filter(self, search: str | None, status: str | None) -> tuple[str, list]:
         clauses, params = [], []
         if search:
-            for word in search.casefold().split():
+            for word in search_words(search):
                 clauses.append("instr(c.search_text, ?) > 0")
                 params.append(word)
         if status:
-            if status in ("-", "unclassified"):
+            if status in ("-", "?", "unclassified"):
                 clauses.append("c.status_id IS NULL")
             else:
                 clauses.append("c.status_id = ?")

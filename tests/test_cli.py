@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -156,7 +157,42 @@ def test_bad_today_and_bad_database_fail_cleanly(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite at all" * 100)
     assert_clean_error(run("queue", db=junk), str(junk))
+    assert run("statuses", db=tmp_path / "b.db").returncode == 0
     assert_clean_error(run("contacts", "--status", "Q", db=tmp_path / "b.db"), "no status has the key")
+    one_line = run("queue", db=tmp_path / "b.db", today=None, env_extra={"DAILYREACH_TODAY": ""})
+    assert one_line.returncode == 0  # an empty DAILYREACH_TODAY means "not pinned"
+    bad = run("--today", "", "queue", db=tmp_path / "b.db", today=None)
+    assert_clean_error(bad, "--today")
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_read_only_commands_never_create_a_database(tmp_path):
+    typo = tmp_path / "no-such-folder" / "x.db"
+    assert_clean_error(run("queue", db=typo), "no database at")
+    assert_clean_error(run("contacts", db=tmp_path / "missing.db"), "no database at")
+    assert not (tmp_path / "missing.db").exists() and not typo.parent.exists()
+    # a write command into a folder that does not exist is refused too
+    assert_clean_error(run("import", str(tmp_path / "x.csv"), db=typo), "does not exist")
+    assert not typo.parent.exists()
+
+
+def test_demo_refuses_an_explicit_db(tmp_path):
+    result = run("--demo", "--db", str(tmp_path / "real.db"), "queue")
+    assert_clean_error(result, "--demo")
+    assert not (tmp_path / "real.db").exists()
+
+
+def test_search_matches_formatted_phones_and_ignores_accents(tmp_path):
+    db = tmp_path / "p.db"
+    csv_file = _write(tmp_path, "Contact,Company,Phone,E-mail\r\n"
+                      "François Müller,Café Ørsted,(348) 555-0133,fm@x.test\r\n"
+                      "Bob Other,Acme,212-555-0199,bob@x.test\r\n".encode())
+    assert run("import", str(csv_file), db=db).returncode == 0
+    for query in ("348-555-0133", "(348) 555-0133", "3485550133", "francois muller", "orsted"):
+        found = json.loads(run("contacts", "--json", "--search", query, db=db).stdout)
+        assert [c["name"] for c in found] == ["François Müller"], query
+    for alias in ("-", "?"):
+        assert json.loads(run("contacts", "--json", "--status", alias, db=db).stdout) != []
 
 
 def test_owner_name_renames_the_personal_status_and_clashes_are_refused(tmp_path):
@@ -170,3 +206,29 @@ def test_owner_name_renames_the_personal_status_and_clashes_are_refused(tmp_path
     assert_clean_error(run("config", "owner_name", "Kim", db=db), "Key Client", "Kim")
     assert run("config", "owner_name", db=db).stdout.strip() == "Tony"
     assert_clean_error(run("config", "colour", "red", db=db), "unknown setting")
+
+
+@pytest.mark.skipif(not shutil.which("script"), reason="needs util-linux 'script' for a pseudo-terminal")
+def test_tui_on_a_damaged_database_exits_with_one_line_no_traceback(tmp_path):
+    from store import Store
+    from store.importer import ImportReport, import_records
+    from conftest import make_record
+
+    db = tmp_path / "damaged.db"
+    store = Store(db)
+    import_records(store, [make_record(i, f"Person {i}", status="Prospect", phone=f"555-{i:04d}")
+                           for i in range(2, 4002)], ImportReport(file="t"))
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    size = db.stat().st_size
+    with open(db, "r+b") as f:  # wreck the second half: contact and index pages
+        f.seek(size // 2)
+        f.write(b"\xff" * (size - size // 2))
+    command = f"{sys.executable} -m tui --db {db}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAILYREACH_")}
+    env["DAILYREACH_TODAY"] = "2026-12-03"
+    result = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
+                            text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout and "locals" not in result.stdout
+    assert f"dailyreach: error: {db}" in result.stdout

@@ -281,3 +281,86 @@ async def test_burst_of_keys_acts_on_the_rows_the_user_saw(small_store):
     assert small_store.history(kim)[0]["outcome"] == "reached"
     assert small_store.contact(kim)["status_key"] == "K"
     assert small_store.contact(pat)["status_key"] == "I"
+
+
+async def test_help_is_not_modal_app_keys_still_work(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+
+
+async def test_never_contacted_items_say_so(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        emails = app.screen.query_one("#emails", RowList)
+        # Sam Second was never e-mailed: due since 2020-01-01, shown as "never e-mailed"
+        assert "never e-mailed" in visible_text(emails)
+        assert "d late" not in visible_text(emails)
+
+
+async def test_empty_database_points_to_import(tmp_path):
+    store = Store(tmp_path / "empty.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "dailyreach import" in visible_text(app.screen.query_one("#calls", RowList))
+    store.close()
+
+
+async def test_capital_letter_changes_nothing(small_store):
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("P")
+        await pilot.pause()
+    assert small_store.contact(kim)["status_key"] == "K"
+    assert all(h["kind"] != "status" for h in small_store.history(kim))
+
+
+async def test_card_hides_on_narrow_terminals_and_scrolls_with_brackets(small_store):
+    from tui.card import CardScroll
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(CardScroll).display is False
+        assert "Kim Key" in visible_text(app.screen.query_one("#calls", RowList))
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(120, 12)) as pilot:
+        await pilot.pause()
+        card = app.screen.query_one(CardScroll)
+        assert card.display is True and card.max_scroll_y > 0
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert card.scroll_y > 0
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert card.scroll_y == 0
+
+
+async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_store, tmp_path,
+                                                                       monkeypatch):
+    keymap = tmp_path / "keymap.json"
+    keymap.write_text('{"app.contacts": "f4", "app.refresh": "notakey+++", "app.quit": 5}')
+    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        problems = " | ".join(app._keymap_problems)
+        assert "'notakey+++' is not a key name" in problems
+        assert "app.quit: keys must be a string" in problems
+        await pilot.press("f5")  # refresh kept its default keys
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = str(app.screen.query_one("Static").render())
+        assert "f4" in shown and "F3" not in shown
+    monkeypatch.setenv("DAILYREACH_KEYMAP", str(tmp_path / "missing.json"))
+    assert "does not exist" in DailyReachApp(small_store)._keymap_problems[0]

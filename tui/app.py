@@ -8,6 +8,8 @@ always passed to widgets as :class:`rich.text.Text` built by
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -45,9 +47,28 @@ class DailyReachApp(App):
         super().__init__(**kwargs)
         self.store = store
         self.undo_stack: list[Undo] = []
-        keymap, self._keymap_problems = load_keymap()
-        if keymap:
-            self.set_keymap(keymap)
+        #: Set when the app stopped on an error; the CLI prints it as one line.
+        self.fatal_error: str | None = None
+        self.keymap_overrides, self._keymap_problems = load_keymap()
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Stop on an unexpected error with a one-line message instead of a
+        traceback full of local variables (which may hold contact data).
+        Tests (headless) and DAILYREACH_DEBUG=1 keep Textual's report."""
+        if self.is_headless or os.environ.get("DAILYREACH_DEBUG"):
+            super()._handle_exception(error)
+            return
+        if isinstance(error, StoreError):
+            self.fatal_error = str(error)
+        elif isinstance(error, sqlite3.DatabaseError):
+            self.fatal_error = f"{self.store.path}: the database cannot be read ({error})"
+        else:
+            self.fatal_error = (f"unexpected error: {type(error).__name__}: {error} "
+                                "(set DAILYREACH_DEBUG=1 for details)")
+        self._return_code = 1
+        self.exit(return_code=1)
 
     def get_system_commands(self, screen: Screen):
         """The app's own actions in the command palette (Ctrl+P)."""
@@ -55,7 +76,7 @@ class DailyReachApp(App):
         yield SystemCommand("Contacts", "Every contact, with search (F3)", self.action_show_contacts)
         yield SystemCommand("Undo", "Undo the last change (Ctrl+Z)", self.action_undo)
         yield SystemCommand("Reload", "Re-read the database (F5)", self.action_refresh)
-        yield SystemCommand("Keys", "The whole keymap and the status letters (?)", self.action_help)
+        yield SystemCommand("Help: keys and status letters", "The whole keymap (?)", self.action_help)
         yield from super().get_system_commands(screen)
 
     def on_mount(self) -> None:
@@ -80,6 +101,10 @@ class DailyReachApp(App):
 
     def reclassify(self, contact_ids: list[int], letter: str, name: str) -> None:
         keys = [s.key for s in self.store.statuses()]
+        if letter.isupper():
+            self.bell()
+            self.notify("Statuses use lower-case letters (is Caps Lock on?).", severity="warning")
+            return
         if letter.upper() not in keys:
             self.bell()
             self.notify(f"No status has the letter {letter!r}. Letters: "

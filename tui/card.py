@@ -15,6 +15,20 @@ class CardScroll(VerticalScroll, can_focus=False):
     """Scrolls the contact card; never takes focus, so Tab stays on the lists."""
 
 
+class CardScreenMixin:
+    """Shared by screens with a list beside a contact card: ``[`` and ``]``
+    scroll the card; below 100 columns the card is hidden so the list keeps
+    room for names."""
+
+    NARROW = 100
+
+    def action_scroll_card(self, lines: int) -> None:
+        self.query_one(CardScroll).scroll_relative(y=lines, animate=False)
+
+    def on_resize(self, event) -> None:
+        self.query_one(CardScroll).display = event.size.width >= self.NARROW
+
+
 class ContactCard(Static):
     """The focused contact, in full: every value shown literally."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 from datetime import date
@@ -18,6 +19,7 @@ from pathlib import Path
 import click
 
 from store import CONTACT_FIELDS, Store, StoreError, default_db_path
+from store.text import clean
 
 ENV_TODAY = "DAILYREACH_TODAY"
 
@@ -39,14 +41,28 @@ class Context:
         self.demo = demo
         self._tmpdir: str | None = None
         if demo:
-            self._tmpdir = tempfile.mkdtemp(prefix="dailyreach-demo-")
+            _sweep_stale_demos()
+            self._tmpdir = tempfile.mkdtemp(prefix=f"{DEMO_PREFIX}{os.getpid()}-")
             self.db_path = Path(self._tmpdir) / "demo.db"
         else:
             self.db_path = Path(db).expanduser() if db else default_db_path()
+        # Only the default location may be created from nothing; a --db path
+        # whose folder is missing is more likely a typo than a wish.
+        self.make_dirs = demo or not db
         self._store: Store | None = None
 
-    def store(self) -> Store:
+    def store(self, *, create: bool = True) -> Store:
+        """The open store.  With ``create=False`` (read-only commands) a
+        database that does not exist yet is an error, not a new empty file."""
         if self._store is None:
+            if not self.db_path.exists():
+                if not create and not self.demo:
+                    raise StoreError(
+                        f"no database at {self.db_path} yet: import contacts with "
+                        "'dailyreach import FILE' (or check --db / DAILYREACH_DB)")
+                if not self.make_dirs and not self.db_path.parent.is_dir():
+                    raise StoreError(f"cannot create {self.db_path}: the folder "
+                                     f"{self.db_path.parent} does not exist")
             self._store = Store(self.db_path, today=self.today)
             if self.demo:
                 from store.demo import build_demo
@@ -59,6 +75,22 @@ class Context:
             self._store.close()
         if self._tmpdir:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
+
+
+DEMO_PREFIX = "dailyreach-demo-"
+
+
+def _sweep_stale_demos() -> None:
+    """Remove demo folders left by a demo whose process is gone (a closed
+    terminal kills it before it can clean up)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{DEMO_PREFIX}*"):
+        try:
+            pid = int(folder.name[len(DEMO_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, PermissionError, OSError):
+            continue
 
 
 def _echo_json(data) -> None:
@@ -79,6 +111,15 @@ def cli(ctx: click.Context, db: str | None, today: str | None, demo: bool) -> No
 
     Without a command, opens today's queue in the terminal.
     """
+    from click.core import ParameterSource
+
+    if db == "" and ctx.get_parameter_source("db") == ParameterSource.COMMANDLINE:
+        raise click.BadParameter("needs a file path", param_hint="--db")
+    if demo and db and ctx.get_parameter_source("db") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("--demo uses its own throwaway database; leave out --db")
+    if today == "":
+        raise click.BadParameter("needs a date in the form YYYY-MM-DD",
+                                 param_hint="--today / DAILYREACH_TODAY")
     state = Context(db, _parse_day(today, "--today / DAILYREACH_TODAY"), demo)
     ctx.obj = state
     ctx.call_on_close(state.close)
@@ -87,6 +128,8 @@ def cli(ctx: click.Context, db: str | None, today: str | None, demo: bool) -> No
 
         app = DailyReachApp(state.store())
         app.run()
+        if app.fatal_error:
+            raise StoreError(app.fatal_error)
 
 
 @cli.command("import")
@@ -133,15 +176,28 @@ def _contact_json(contact: dict) -> dict:
 @click.pass_obj
 def contacts_cmd(state: Context, status: str | None, search: str | None, as_json: bool) -> None:
     """List contacts, sorted by last name."""
-    rows = state.store().contacts(search=search, status=status)
+    if status is not None and not status.strip():
+        raise click.BadParameter("needs a status letter, or - for unclassified", param_hint="--status")
+    rows = state.store(create=False).contacts(search=search, status=status)
     if as_json:
         _echo_json([_contact_json(c) for c in rows])
         return
     for c in rows:
         key = c["status_key"] or "?"
-        click.echo(f"{c['id']:>6}  {key}  {c['name']:<28.28}  {c['company'] or '':<24.24}  "
-                   f"{c['email'] or ''}")
-    click.echo(f"{len(rows)} contact(s)", err=True)
+        click.echo(f"{c['id']:>6}  {key}  {_cut(c['name'], 26)}  {_cut(c['company'], 22)}  "
+                   f"{_cut(c['phone'], 16)}  {clean(c['email'])}")
+    click.echo(f"{len(rows):,} contact{'s' if len(rows) != 1 else ''}", err=True)
+
+
+def _cut(value: str | None, width: int) -> str:
+    """Cleaned text cut or padded to ``width`` terminal cells (wide CJK and
+    emoji count double)."""
+    from rich.cells import cell_len, set_cell_size
+
+    text = clean(value)
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
 
 
 @cli.command("queue")
@@ -150,7 +206,7 @@ def contacts_cmd(state: Context, status: str | None, search: str | None, as_json
 @click.pass_obj
 def queue_cmd(state: Context, day: str | None, as_json: bool) -> None:
     """Due calls, then due e-mails, most important first."""
-    store = state.store()
+    store = state.store(create=False)
     when = _parse_day(day, "--date") or store.today()
     items = store.queue(when)
     if as_json:
@@ -161,8 +217,11 @@ def queue_cmd(state: Context, day: str | None, as_json: bool) -> None:
         click.echo(f"{title} due {when.isoformat()}: {len(group)}")
         for i in group:
             late = i.overdue_days(when)
-            click.echo(f"  {i.contact_id:>6}  {i.status_key}  {i.name:<28.28}  due {i.due.isoformat()}"
-                       f"{f'  ({late} d late)' if late else ''}")
+            reach = i.phone if kind == "call" else i.email
+            status = (f"never {'called' if kind == 'call' else 'e-mailed'}" if i.last_done is None
+                      else f"{late} d late" if late else "due today")
+            click.echo(f"  {i.contact_id:>6}  {i.status_key}  {_cut(i.name, 24)}  {_cut(i.company, 20)}  "
+                       f"{_cut(reach, 24)}  due {i.due.isoformat()}  {status}")
 
 
 @cli.command("statuses")
@@ -213,10 +272,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("dailyreach: aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.show()
+        # one line, not click's multi-line usage block
+        click.echo(f"dailyreach: error: {clean(exc.format_message())} (see dailyreach --help)",
+                   err=True)
         sys.exit(exc.exit_code)
     except StoreError as exc:
-        click.echo(f"dailyreach: error: {exc}", err=True)
+        click.echo(f"dailyreach: error: {clean(str(exc))}", err=True)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:
+        click.echo(f"dailyreach: error: the database cannot be read ({exc})", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("dailyreach: interrupted; nothing was changed by the interrupted step", err=True)

@@ -28,27 +28,44 @@ QUEUE_BINDINGS = [
     Binding("enter", "done", "Done", id="queue.done"),
 ]
 
+#: The contact card beside the lists scrolls with punctuation keys, so
+#: letters stay free for statuses.
+CARD_BINDINGS = [
+    Binding("right_square_bracket", "scroll_card(4)", "Card ↓", show=False, key_display="]",
+            id="card.down"),
+    Binding("left_square_bracket", "scroll_card(-4)", "Card ↑", show=False, key_display="[",
+            id="card.up"),
+]
+
 CONTACTS_BINDINGS = [
     Binding("slash", "focus_search", "Search", key_display="/", id="contacts.search"),
     Binding("escape", "back", "Back", id="contacts.back"),
 ]
 
-#: Rows for the help screen and README: (keys, what it does, where).
+#: Rows for the help screen and README: (binding id or None, keys, what, where).
+#: Where a binding id is given, the help screen shows the user's remapped key.
 KEYMAP_ROWS = [
-    ("↑ ↓ PgUp PgDn Home End", "move through the focused list", "lists"),
-    ("Tab / Shift+Tab", "next / previous pane (calls ↔ e-mails; search ↔ list)", "everywhere"),
-    ("a–z (lower case)", "give the focused contact the status with that letter", "lists"),
-    ("Enter", "mark the focused item done: call reached / e-mail sent", "queue"),
-    ("/", "search contacts (name, company, e-mail, phone)", "contacts"),
-    ("Esc", "leave the search box; from the list, back to the queue", "contacts"),
-    ("Ctrl+Z", "undo the last change (status or done), repeatedly", "everywhere"),
-    ("F2", "today's queue", "everywhere"),
-    ("F3", "contacts", "everywhere"),
-    ("F5 / Ctrl+R", "reload from the database (see other windows' changes)", "everywhere"),
-    ("? / F1", "this help", "everywhere"),
-    ("Ctrl+P", "command palette", "everywhere"),
-    ("Ctrl+Q", "quit", "everywhere"),
+    (None, "↑ ↓ PgUp PgDn Home End", "move through the focused list", "lists"),
+    (None, "Tab / Shift+Tab", "next / previous pane", "everywhere"),
+    (None, "a–z (lower case)", "give the focused contact that status", "lists"),
+    ("queue.done", "Enter", "mark done: call reached / e-mail sent", "queue"),
+    ("card.down", "]", "scroll the contact card down", "queue, contacts"),
+    ("card.up", "[", "scroll the contact card up", "queue, contacts"),
+    ("contacts.search", "/", "search name, company, e-mail, phone", "contacts"),
+    ("contacts.back", "Esc", "leave the search box; then back to the queue", "contacts"),
+    ("app.undo", "Ctrl+Z", "undo the last change (repeatable)", "everywhere"),
+    ("app.queue", "F2", "today's queue", "everywhere"),
+    ("app.contacts", "F3", "contacts", "everywhere"),
+    ("app.refresh", "F5 / Ctrl+R", "reload (see other windows' changes)", "everywhere"),
+    ("app.help", "? / F1", "this help", "everywhere"),
+    (None, "Ctrl+P", "command palette", "everywhere"),
+    ("app.quit", "Ctrl+Q", "quit", "everywhere"),
 ]
+
+
+BINDING_IDS = {
+    b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS + CARD_BINDINGS
+} | {"list.up", "list.down", "list.page_up", "list.page_down", "list.first", "list.last"}
 
 
 def keymap_path() -> Path:
@@ -64,6 +81,8 @@ def load_keymap() -> tuple[dict[str, str], list[str]]:
     """The user's overrides (binding id → keys) and problems found reading them."""
     path = keymap_path()
     if not path.exists():
+        if os.environ.get("DAILYREACH_KEYMAP"):
+            return {}, [f"{path}: keymap file named by DAILYREACH_KEYMAP does not exist"]
         return {}, []
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -71,14 +90,45 @@ def load_keymap() -> tuple[dict[str, str], list[str]]:
         return {}, [f"{path}: ignored, not a JSON object of binding ids to keys ({exc})"]
     if not isinstance(data, dict):
         return {}, [f"{path}: ignored, not a JSON object of binding ids to keys"]
-    known = {b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS}
     keymap, problems = {}, []
     for binding_id, keys in data.items():
-        if binding_id not in known or not isinstance(keys, str):
+        if binding_id not in BINDING_IDS:
             problems.append(f"{path}: unknown binding id {binding_id!r}")
+            continue
+        if not isinstance(keys, str) or not keys.strip():
+            problems.append(f"{path}: {binding_id}: keys must be a string such as \"f4\" or \"ctrl+d\"")
+            continue
+        bad = [k for k in keys.split(",") if not valid_key(k.strip())]
+        if bad:
+            problems.append(f"{path}: {binding_id}: {', '.join(map(repr, bad))} is not a key name")
             continue
         if any(len(k.strip()) == 1 and k.strip().isalpha() for k in keys.split(",")):
             problems.append(f"{path}: {binding_id}: letters are status keys and cannot be bound")
             continue
-        keymap[binding_id] = keys
+        keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
     return keymap, problems
+
+
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def valid_key(key: str) -> bool:
+    """Whether Textual knows ``key`` (e.g. "f4", "ctrl+d", "slash", "/")."""
+    from textual.keys import Keys, _character_to_key
+
+    *mods, name = key.lower().split("+") if key else [""]
+    if not name or any(m not in _MODIFIERS for m in mods):
+        return False
+    if len(name) == 1:
+        return True
+    if name in {k.value for k in Keys} or name in {"enter", "space", "tab", "backspace"}:
+        return True
+    if name.startswith("f") and name[1:].isdigit() and 1 <= int(name[1:]) <= 24:
+        return True
+    # named characters such as "slash" or "question_mark"
+    import unicodedata
+
+    try:
+        return _character_to_key(unicodedata.lookup(name.replace("_", " "))) == name
+    except KeyError:
+        return False

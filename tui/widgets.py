@@ -58,7 +58,7 @@ class RowList(ScrollView, can_focus=True):
     def __init__(self, count: Callable[[], int], fetch: Callable[[int, int], list],
                  render_row: Callable[[Any, int], Text], *,
                  on_letter: Callable[[Any | None, str], None] | None = None,
-                 empty: str = "Nothing here.",
+                 empty: str | Callable[[], str] = "Nothing here.",
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
         self._count_fn = count
@@ -67,6 +67,7 @@ class RowList(ScrollView, can_focus=True):
         self._on_letter = on_letter
         self._empty = empty
         self._pages: dict[int, list] = {}
+        self._empty_text = ""
         self.row_count = 0
 
     # ------------------------------------------------------------ data
@@ -78,6 +79,7 @@ class RowList(ScrollView, can_focus=True):
         (or move it to ``keep``) within range."""
         self._pages.clear()
         self.row_count = self._count_fn()
+        self._empty_text = self._empty() if callable(self._empty) else self._empty
         self.virtual_size = Size(self.size.width, self.row_count)
         index = self.cursor if keep is None else keep
         self.cursor = max(0, min(index, self.row_count - 1))
@@ -134,7 +136,7 @@ class RowList(ScrollView, can_focus=True):
                 focused.post_message(events.Key(event.key, event.character))
             return
         char = event.character
-        if char and len(char) == 1 and "a" <= char <= "z":
+        if char and len(char) == 1 and char.isascii() and char.isalpha():
             event.stop()
             event.prevent_default()
             if self._on_letter is not None:
@@ -164,7 +166,7 @@ class RowList(ScrollView, can_focus=True):
         if self.row_count == 0:
             if y == 0:
                 style = self.get_component_rich_style("rowlist--empty")
-                text = Text(" " + self._empty, no_wrap=True)
+                text = Text(" " + self._empty_text, no_wrap=True)
                 return Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(
                     width, base).apply_style(style)
             return Strip.blank(width, base)

@@ -10,16 +10,16 @@ from textual.widgets import Footer, Input, Static
 
 from store import Store
 
-from ..card import CardScroll, ContactCard
-from ..keys import CONTACTS_BINDINGS
+from ..card import CardScreenMixin, CardScroll, ContactCard
+from ..keys import CARD_BINDINGS, CONTACTS_BINDINGS
 from ..safe import row, widths
 from ..widgets import RowList
 
 
-class ContactsScreen(Screen):
+class ContactsScreen(CardScreenMixin, Screen):
     """Every contact, paged from SQL, with search and one-letter status."""
 
-    BINDINGS = CONTACTS_BINDINGS
+    BINDINGS = CONTACTS_BINDINGS + CARD_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,8 +62,9 @@ class ContactsScreen(Screen):
                    (c["email"], email_w, ""), (c["phone"], phone_w, ""),
                    ("" if c["status_key"] else c["status_raw"], 15, "yellow italic"))
 
-    def on_resize(self) -> None:
-        self._header()
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        self.call_after_refresh(self._header)
 
     def _header(self) -> None:
         width = self.query_one("#contacts", RowList).size.width or 80

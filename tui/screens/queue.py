@@ -12,8 +12,8 @@ from textual.widgets import Footer, Static
 
 from store import QueueItem, Store
 
-from ..card import CardScroll, ContactCard
-from ..keys import QUEUE_BINDINGS
+from ..card import CardScreenMixin, CardScroll, ContactCard
+from ..keys import CARD_BINDINGS, QUEUE_BINDINGS
 from ..safe import row, widths
 from ..widgets import RowList
 
@@ -23,15 +23,19 @@ from ..widgets import RowList
 # (where a letter would reclassify a contact).
 
 
-def _late(item: QueueItem, today: date) -> str:
+def _late(item: QueueItem, today: date) -> tuple[str, str]:
+    """How late an item is, and its colour.  A contact never called (or
+    e-mailed) says so rather than counting days from the day it arrived."""
+    if item.last_done is None:
+        return ("never " + ("called" if item.kind == "call" else "e-mailed"), "yellow")
     days = item.overdue_days(today)
-    return "due today" if days <= 0 else f"{days} d late"
+    return ("due today", "green") if days <= 0 else (f"{days} d late", "red")
 
 
-class QueueScreen(Screen):
+class QueueScreen(CardScreenMixin, Screen):
     """Today's due calls and e-mails."""
 
-    BINDINGS = QUEUE_BINDINGS
+    BINDINGS = QUEUE_BINDINGS + CARD_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,11 +54,11 @@ class QueueScreen(Screen):
                 yield Static(id="calls-title", classes="pane-title")
                 yield RowList(lambda: self._count("call"), lambda o, n: self._page("call", o, n),
                               self._render_call, on_letter=self._letter,
-                              empty="No calls due.", id="calls")
+                              empty=lambda: self._empty("calls"), id="calls")
                 yield Static(id="emails-title", classes="pane-title")
                 yield RowList(lambda: self._count("email"), lambda o, n: self._page("email", o, n),
                               self._render_email, on_letter=self._letter,
-                              empty="No e-mails due.", id="emails")
+                              empty=lambda: self._empty("e-mails"), id="emails")
             with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
         yield Static(id="legend")
@@ -68,19 +72,24 @@ class QueueScreen(Screen):
         self.reload()
 
     def _render_call(self, item: QueueItem, width: int) -> Text:
-        today = self.store.today()
-        name_w, company_w, phone_w = widths(width, 2 + 11 + 8 + 2, (40, 30, 30))
+        late, colour = _late(item, self.store.today())
+        name_w, company_w, phone_w = widths(width, 2 + 12 + 8 + 2, (40, 30, 30))
         return row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
                    (item.company, company_w, "dim"), (item.phone, min(phone_w, 18), ""),
-                   (_late(item, today), 11, "red" if item.overdue_days(today) > 0 else "green"),
+                   (late, 12, colour),
                    (f"{item.attempts} tried" if item.attempts else "", 8, "yellow"))
 
     def _render_email(self, item: QueueItem, width: int) -> Text:
-        today = self.store.today()
-        name_w, company_w, email_w = widths(width, 2 + 11 + 1, (30, 25, 45))
+        late, colour = _late(item, self.store.today())
+        name_w, company_w, email_w = widths(width, 2 + 14 + 1, (30, 25, 45))
         return row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
                    (item.company, company_w, "dim"), (item.email, email_w, ""),
-                   (_late(item, today), 11, "red" if item.overdue_days(today) > 0 else "green"))
+                   (late, 14, colour))
+
+    def _empty(self, what: str) -> str:
+        if self.store.count_contacts() == 0:
+            return "No contacts yet. Quit (Ctrl+Q) and run: dailyreach import YOUR-EXPORT.csv"
+        return f"No {what} due today."
 
     def _count(self, kind: str) -> int:
         self.groups[kind] = self.store.queue_counts(kind=kind)
