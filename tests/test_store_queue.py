@@ -16,7 +16,7 @@ import pytest
 from store import Store, StoreError, import_file
 
 TODAY = date(2026, 12, 3)
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+from conftest import FIXTURES  # noqa: E402
 ACT_CSV = FIXTURES / "act" / "act_export_300.csv"
 
 pytestmark = pytest.mark.skipif(
