@@ -20,7 +20,7 @@ import sqlite3
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -457,12 +457,12 @@ class Store:
 
     def done_today(self, day: date | None = None) -> dict[str, int]:
         """Reached calls and sent e-mails logged on ``day`` (default today)."""
-        day = (day or self.today()).isoformat()
+        day = day or self.today()
         rows = self.conn.execute(
-            "SELECT kind, count(*) FROM activities WHERE date(at) = ? AND source != 'import'"
+            "SELECT kind, count(*) FROM activities WHERE at >= ? AND at < ? AND source != 'import'"
             " AND ((kind = 'call' AND outcome = 'reached') OR (kind = 'email' AND outcome = 'sent'))"
             " GROUP BY kind",
-            [day],
+            [day.isoformat(), (day + timedelta(days=1)).isoformat()],
         ).fetchall()
         counts = {"call": 0, "email": 0}
         counts.update({r[0]: r[1] for r in rows})

@@ -521,3 +521,25 @@ def test_contacts_sort_ignores_accents_and_case(tmp_path):
     assert [c["last_name"] for c in s.contacts()] == ["Ebert", "Nowak", "Olsen", "Østergaard", "zimmer"]
     assert [c["last_name"] for c in s.contacts(offset=2, limit=2)] == ["Olsen", "Østergaard"]
     s.close()
+
+
+def test_done_today_counts_only_todays_reached_calls_and_sent_emails(tmp_path):
+    from datetime import date as _date
+
+    from store import Store
+    from store.importer import Activity, ImportReport, Record, import_records
+
+    s = Store(tmp_path / "done.db", today=_date(2026, 12, 3))
+    rec = Record(line=2, name="Ann Able", phones=[{"type": "work", "value": "555-0100"}],
+                 emails=[{"type": "work", "value": "ann@x.test"}])
+    rec.activities.append(Activity("call", "reached", _date(2026, 12, 3)))  # imported: not "done"
+    import_records(s, [rec], ImportReport(file="t"))
+    [ann] = s.contacts()
+    s.log(ann["id"], "call", "reached")
+    s.log(ann["id"], "call", "attempt")
+    s.log(ann["id"], "email", "sent")
+    s.log(ann["id"], "email", "sent", at="2026-12-02T17:00:00")  # yesterday
+    s.log(ann["id"], "call", "reached", at="2026-12-04T08:00:00")  # tomorrow
+    assert s.done_today() == {"call": 1, "email": 1}
+    assert s.done_today(_date(2026, 12, 2)) == {"call": 0, "email": 1}
+    s.close()
