@@ -73,10 +73,10 @@ class QueueScreen(CardScreenMixin, Screen):
 
     def _render_call(self, item: QueueItem, width: int) -> Text:
         late, colour = _late(item, self.store.today())
-        name_w, company_w, phone_w = widths(width, 2 + 12 + 8 + 2, (40, 30, 30))
+        name_w, company_w, phone_w = widths(width, 2 + 13 + 8 + 2, (40, 30, 30))
         return row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
                    (item.company, company_w, "dim"), (item.phone, min(phone_w, 18), ""),
-                   (late, 12, colour),
+                   (" " + late, 13, colour),
                    (f"{item.attempts} tried" if item.attempts else "", 8, "yellow"))
 
     def _render_email(self, item: QueueItem, width: int) -> Text:
