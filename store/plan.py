@@ -289,3 +289,99 @@ def level(today: date, cap: int | None, done_today: int, capacity: Capacity,
             break
         last, day = day, capacity.next_working_day(day)
     return Levelling(today, cap, today_share, dict(served), days)
+
+
+# ------------------------------------------------------------------ document
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    value = " ".join(str(text if text is not None else "").split())
+    return value.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _days(days: int | None) -> str:
+    if not days:
+        return "never"
+    return "every day" if days == 1 else f"every {days} days"
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _limit(value: int | None, what: str) -> str:
+    return f"no limit on {what}" if value is None else f"{value} {what}"
+
+
+def markdown(report: dict, owner: str = "") -> str:
+    """The plan as a Markdown document anyone who sells can read on its own:
+    the statuses and what they mean, how often each hears from us, what
+    that costs per working day, and the weeks ahead."""
+    day = date.fromisoformat(report["date"])
+    cap = report["capacity"]
+    total = report["total"]
+    lines = ["# Contact plan", ""]
+    classified = sum(r["contacts"] for r in report["rules"])
+    by = f" by {_cell(owner)}" if owner and owner != "Me" else ""
+    lines += [f"Written{by} on {day.day} {day:%B %Y}, for {classified:,} classified contacts"
+              + (f" ({report['unclassified']:,} more not classified yet)." if report["unclassified"]
+                 else "."), ""]
+    lines += ["Every contact has exactly one status. The status says how often the person "
+              "hears from us: a call every so many days, an e-mail every so many days, or "
+              "never. Each contact is called and written to one at a time, never in bulk.", ""]
+    lines += ["## Statuses", "",
+              "| Key | Status | Who they are | Call | E-mail | Contacts |",
+              "| --- | --- | --- | --- | --- | ---: |"]
+    for r in report["rules"]:
+        lines.append(f"| {r['status_key']} | {_cell(r['status'])} | {_cell(r['meaning'])} | "
+                     f"{_days(r['call_days'])} | {_days(r['email_days'])} | {r['contacts']:,} |")
+    lines += ["", "## What the plan takes", ""]
+    lines += [f"Working days: {cap['working_days']} ({cap['working_days_per_week']} a week). "
+              "A contact called every N days needs 1/N of a call per calendar day; a week of "
+              "those is done on the working days.", ""]
+    lines += ["| Status | Calls per working day | E-mails per working day |",
+              "| --- | ---: | ---: |"]
+    for r in report["rules"]:
+        if r["calls_per_day"] or r["emails_per_day"]:
+            lines.append(f"| {_cell(r['status'])} | {_number(r['calls_per_day'])} | "
+                         f"{_number(r['emails_per_day'])} |")
+    lines.append(f"| **Total** | **{_number(total['calls_per_day'])}** | "
+                 f"**{_number(total['emails_per_day'])}** |")
+    lines += ["", "Daily capacity: " + _limit(cap["calls_per_day"], "calls") + ", "
+              + _limit(cap["emails_per_day"], "e-mails") + ".", ""]
+    for kind, label in (("calls_per_day", "calls"), ("emails_per_day", "e-mails")):
+        over = report["over"][kind]
+        if over:
+            share = over / cap[kind] * 100
+            lines += [f"**Over capacity:** the plan needs {_number(total[kind])} {label} a "
+                      f"working day, {_number(over)} more than the {cap[kind]} allowed "
+                      f"({share:.0f}% over). Lengthen a cadence or raise the capacity.", ""]
+    lines += ["## The next 13 weeks", "",
+              "Items falling due in each week, counting each contact on its next due date "
+              "and then every interval after it. The first week also holds everything "
+              "already overdue.", "",
+              "| Week | Calls due | E-mails due |", "| --- | ---: | ---: |"]
+    for w in report["forecast"]:
+        start, end = date.fromisoformat(w["week_start"]), date.fromisoformat(w["week_end"])
+        lines.append(f"| {start.day} {start:%b} – {end.day} {end:%b %Y} | {w['calls']:,} | "
+                     f"{w['emails']:,} |")
+    weekly = [w for w in report["forecast"]
+              if (w["calls_capacity"] is not None and w["calls"] > w["calls_capacity"])
+              or (w["emails_capacity"] is not None and w["emails"] > w["emails_capacity"])]
+    if weekly:
+        lines += ["", f"{len(weekly)} of these weeks hold more than the weekly capacity "
+                  f"({_limit(cap['calls_per_day'], 'calls')} and "
+                  f"{_limit(cap['emails_per_day'], 'e-mails')} a day); the extra is spread "
+                  "over the following working days, key clients first."]
+    lines += ["", "## How the day works", "",
+              "- A call counts when the person is reached; the next call falls due one "
+              "interval after it. A sent e-mail does the same for e-mails. The two clocks "
+              "are independent.",
+              f"- A message left, no answer, a wrong number or a bounced e-mail is an attempt: "
+              f"it does not move the due date, and the contact comes back after "
+              f"{cap['retry_days']} day{'s' if cap['retry_days'] != 1 else ''}.",
+              "- An item can be snoozed to a later day, or skipped for today.",
+              "- When more is due than the day's capacity, the rest moves to the next working "
+              "days in order: the status list's order first (key clients first), then the "
+              "longest overdue.",
+              ""]
+    return "\n".join(lines)
