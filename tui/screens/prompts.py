@@ -19,6 +19,10 @@ from ..keys import OUTCOME_KEYS
 from ..safe import safe
 
 
+class _Prompt(Static, can_focus=True):
+    """Holds focus while a pop-up waits for a single key."""
+
+
 class NoteScreen(ModalScreen[tuple[str, str] | None]):
     """Step one: the outcome key (Enter, 1, 2, 3).  Step two: the note,
     Enter to record both.  Esc cancels at either step."""
@@ -52,8 +56,12 @@ class NoteScreen(ModalScreen[tuple[str, str] | None]):
             choices.append(f" {OUTCOME_LABELS[outcome]}  ")
         choices.append("\nEsc cancels.", style="dim")
         with Vertical(id="note-box"):
-            yield Static(title + choices, id="note-title")
-            yield Input(placeholder="Note (Enter records it, Esc cancels)", id="note-input")
+            yield _Prompt(title + choices, id="note-title")
+            yield Input(placeholder="Note (Enter records it, Esc cancels)", id="note-input",
+                        disabled=True)
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#note-title", _Prompt))
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape":
@@ -72,6 +80,7 @@ class NoteScreen(ModalScreen[tuple[str, str] | None]):
         event.prevent_default()
         self.outcome = choice
         box = self.query_one("#note-input", Input)
+        box.disabled = False
         box.display = True
         box.placeholder = f"Note for “{OUTCOME_LABELS[choice]}” (Enter records it, Esc cancels)"
         self.set_focus(box)

@@ -166,12 +166,14 @@ class QueueScreen(CardScreenMixin, Screen):
             self.app.reclassify([item.contact_id], letter, item.name)
 
     def action_done(self) -> None:
-        item = self._focused_list().current
+        item = self._focused_item()
         if item is not None:
             self.app.mark_done(item)
 
     # ------------------------------------------------------------ outcomes
     def _focused_item(self) -> QueueItem | None:
+        if self.app.screen is not self:  # a key that arrived as a pop-up opened
+            return None
         return self._focused_list().current
 
     def action_outcome(self, number: int) -> None:
