@@ -302,3 +302,46 @@ def test_worked_counts_every_outcome_of_the_day(small_store):
     assert small_store.worked_count("call") == 2
     assert small_store.worked_count("email") == 1
     assert small_store.done_today() == {"call": 1, "email": 0}
+
+
+def test_database_before_m005_upgrades_and_fills_the_new_columns(tmp_path):
+    import sqlite_utils
+
+    from store.schema import STEP_NAMES, build_migrations
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    build_migrations().apply(db, stop_before="m005_outcomes_snooze")
+    db.execute("INSERT INTO contacts (id, name, phone, status_id, created_at, updated_at)"
+               " VALUES (1, 'Old Timer', '555-0100', 1, '2020-01-01', '2020-01-01')")
+    db.execute("INSERT INTO activities (contact_id, kind, outcome, at, source)"
+               " VALUES (1, 'call', 'reached', '2026-08-01', 'import'),"
+               " (1, 'call', 'attempt', '2026-12-02', 'import')")
+    db.conn.commit()
+    db.close()
+    with Store(path, today=TODAY) as s:
+        assert [r[0] for r in s.conn.execute(
+            "SELECT name FROM _sqlite_migrations ORDER BY rowid")] == list(STEP_NAMES)
+        c = s.contact(1)
+        # key client reached Aug 1 → due Oct 30; the attempt on Dec 2 holds
+        # the call until Dec 4
+        assert (c["next_call_due"], c["call_attempts"], c["last_call_attempt"],
+                c["call_hold_until"]) == ("2026-10-30", 1, "2026-12-02", "2026-12-04")
+        assert due_names(s, TODAY) == []
+        assert due_names(s, FRI) == ["Old Timer"]
+        assert s.conn.execute("SELECT count(*) FROM settings WHERE key = '_rebuild_derived'"
+                              ).fetchone()[0] == 0
+        assert {st.role for st in s.statuses() if st.name in ("Prospect", "New Lead")} == {
+            "prospect", "lead"}
+
+
+def test_every_binding_is_in_the_help_rows_and_the_readme():
+    from pathlib import Path
+
+    from tui.keys import BINDING_IDS, KEYMAP_ROWS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    in_rows = {row[0] for row in KEYMAP_ROWS if row[0]}
+    missing_rows = {i for i in BINDING_IDS if not i.startswith("list.")} - in_rows
+    assert missing_rows == set()
+    assert [i for i in sorted(BINDING_IDS) if f"`{i}`" not in readme] == []
