@@ -29,7 +29,7 @@ from typing import Iterable, Iterator
 from .errors import StoreError
 from .plan import (
     CALL_OUTCOMES, DEFAULT_RETRY_DAYS, DEFAULT_WORKING_DAYS, EMAIL_OUTCOMES, Capacity, Levelling,
-    Week, format_working_days, forecast, level, parse_cadence, parse_region, parse_whole,
+    format_working_days, forecast, level, parse_cadence, parse_region, parse_whole,
     parse_working_days, per_working_day,
 )
 from .scheme import ROLE_DELETE, ROLE_PERSONAL, Status, status_key, validate_scheme
@@ -252,6 +252,12 @@ class Store:
         finally:
             self._statuses = None
             self._settings = None
+
+    def forget_cache(self) -> None:
+        """Re-read statuses and settings on next use (another window may
+        have changed them)."""
+        self._statuses = None
+        self._settings = None
 
     # ------------------------------------------------------------------ clock
     def today(self) -> date:

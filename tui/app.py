@@ -226,5 +226,6 @@ class DailyReachApp(App):
         self.push_screen(ComposeScreen(contact_id))
 
     def action_refresh(self) -> None:
+        self.store.forget_cache()
         self._refresh_screen()
         self.notify("Reloaded from the database.")
