@@ -30,6 +30,7 @@ async def shoot() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "demo.db", today=TODAY)
         build_demo(store)
+        store.set_setting("calls_per_day", "12")
         app = DailyReachApp(store)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -44,8 +45,17 @@ async def shoot() -> None:
             await pilot.press("question_mark")
             await pilot.pause()
             app.save_screenshot("help.svg", path=str(OUT))
+            await pilot.press("f8")
+            await pilot.pause()
+            app.save_screenshot("plan.svg", path=str(OUT))
+            await pilot.press("f2", "enter", "2", "f9")
+            await pilot.pause()
+            app.save_screenshot("day.svg", path=str(OUT))
+            await pilot.press("f2", "tab", "ctrl+e")
+            await pilot.pause()
+            app.save_screenshot("compose.svg", path=str(OUT))
         store.close()
-    for name in ("queue.svg", "contacts.svg", "help.svg"):
+    for name in ("queue.svg", "contacts.svg", "help.svg", "plan.svg", "day.svg", "compose.svg"):
         print(OUT / name)
 
 

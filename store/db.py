@@ -5,8 +5,10 @@ plain values (ints, strings, dates, dicts, small frozen dataclasses) so that a
 server-backed store can later offer the same API.
 
 Derived columns on ``contacts`` (``last_call_reached``, ``last_email_sent``,
-``call_attempts``, ``next_call_due``, ``next_email_due``) are a cache of what
-the ``activities`` history and the plan imply.  They are recomputed in the
+``call_attempts``, ``last_call_attempt``, ``email_attempts``,
+``last_email_attempt``, ``call_snoozed_until``, ``email_snoozed_until``,
+``next_call_due``, ``next_email_due``) are a cache of what the
+``activities`` and ``snoozes`` history, the plan and the retry setting imply.  They are recomputed in the
 same transaction as every change to history, status or plan, and
 :meth:`Store.rebuild_derived` recomputes them from scratch.
 """
@@ -25,7 +27,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import StoreError
-from .scheme import ROLE_PERSONAL, Status, status_key, validate_scheme
+from .plan import (
+    CALL_OUTCOMES, DEFAULT_RETRY_DAYS, DEFAULT_WORKING_DAYS, EMAIL_OUTCOMES, Capacity, Levelling,
+    format_working_days, forecast, level, parse_cadence, parse_region, parse_whole,
+    parse_working_days, per_working_day,
+)
+from .scheme import ROLE_DELETE, ROLE_PERSONAL, Status, status_key, validate_scheme
 from .text import clean
 
 ENV_DB = "DAILYREACH_DB"
@@ -61,6 +68,10 @@ class QueueItem:
     email: str
     last_done: date | None
     attempts: int
+    #: The day capacity levelling plans this item for (None: beyond the
+    #: levelling horizon); ``deferred`` when that is after the queue's day.
+    planned: date | None = None
+    deferred: bool = False
 
     def overdue_days(self, today: date) -> int:
         return (today - self.due).days
@@ -79,6 +90,8 @@ class QueueItem:
             "email": self.email,
             "last_done": self.last_done.isoformat() if self.last_done else None,
             "attempts": self.attempts,
+            "planned": self.planned.isoformat() if self.planned else None,
+            "deferred": self.deferred,
         }
 
 
@@ -138,6 +151,14 @@ class Store:
         self._today = today
         self.conn = self._connect()
         self._statuses: list[Status] | None = None
+        self._settings: dict[str, str] | None = None
+        if self.conn.execute(
+            "SELECT 1 FROM settings WHERE key = '_rebuild_derived'"
+        ).fetchone():
+            # a schema step added derived columns: fill them from history
+            with self.transaction() as conn:
+                self._refresh(conn, None, history=True)
+                conn.execute("DELETE FROM settings WHERE key = '_rebuild_derived'")
 
     # ------------------------------------------------------------------ setup
     def _connect(self) -> sqlite3.Connection:
@@ -230,6 +251,13 @@ class Store:
             raise
         finally:
             self._statuses = None
+            self._settings = None
+
+    def forget_cache(self) -> None:
+        """Re-read statuses and settings on next use (another window may
+        have changed them)."""
+        self._statuses = None
+        self._settings = None
 
     # ------------------------------------------------------------------ clock
     def today(self) -> date:
@@ -239,6 +267,12 @@ class Store:
         """Timestamp for new history rows: the (possibly pinned) day and the
         current time of day."""
         return datetime.combine(self.today(), datetime.now().time()).isoformat(timespec="seconds")
+
+    def _stamp(self, day: date | None = None) -> str:
+        """Timestamp with microseconds for outcomes and snoozes, so that one
+        made right after another still sorts after it."""
+        when = datetime.combine(day or self.today(), datetime.now().time())
+        return when.isoformat(timespec="microseconds")
 
     # --------------------------------------------------------------- statuses
     def statuses(self) -> list[Status]:
@@ -287,21 +321,79 @@ class Store:
     #: Known settings and what they mean (``dailyreach config`` lists them).
     SETTINGS = {
         "owner_name": "your name; labels the status for your personal contacts",
+        "calls_per_day": "calls you can make in a day; empty = no limit",
+        "emails_per_day": "e-mails you can write in a day; empty = no limit",
+        "working_days": "the days you work, e.g. mon-fri or mon-thu,sat",
+        "retry_days": "days before an unanswered call or a bounced e-mail comes back",
+        "phone_region": "two-letter country code for numbers written without +country, e.g. US",
+        "email_subject": "subject of the e-mail template",
+        "email_template": "body of the e-mail template; "
+                          "{first_name} {last_name} {name} {company} {owner_name} are filled in",
     }
 
+    def _defaults(self) -> dict[str, str]:
+        from .mail import DEFAULT_BODY, DEFAULT_SUBJECT
+
+        return {"working_days": DEFAULT_WORKING_DAYS, "retry_days": str(DEFAULT_RETRY_DAYS),
+                "email_subject": DEFAULT_SUBJECT, "email_template": DEFAULT_BODY}
+
     def settings(self) -> dict[str, str]:
-        values = {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM settings")}
-        values["owner_name"] = self.owner_name()
-        return {key: values.get(key, "") for key in self.SETTINGS}
+        if self._settings is None:
+            values = {r["key"]: r["value"]
+                      for r in self.conn.execute("SELECT key, value FROM settings")}
+            values["owner_name"] = self.owner_name()
+            defaults = self._defaults()
+            self._settings = {key: values.get(key, defaults.get(key, "")) for key in self.SETTINGS}
+        return dict(self._settings)
+
+    def _normalise_setting(self, key: str, value: str) -> str:
+        """The value as stored, or :class:`StoreError` naming what is wrong."""
+        value = clean(value, multiline=key == "email_template")
+        if key in ("calls_per_day", "emails_per_day"):
+            number = parse_whole(key, value, allow_empty=True, what="items a day")
+            return "" if number is None else str(number)
+        if key == "retry_days":
+            return str(parse_whole(key, value, allow_empty=False, what="days"))
+        if key == "working_days":
+            return format_working_days(parse_working_days(value))
+        if key == "phone_region":
+            return parse_region(value)
+        if key in ("email_subject", "email_template"):
+            from .mail import check_template
+
+            check_template(key, value)
+            return value.strip() if key == "email_subject" else value
+        return value
 
     def set_setting(self, key: str, value: str) -> None:
+        """Change one setting.  A new retry gap re-dates the queue in the
+        same transaction."""
         if key not in self.SETTINGS:
             raise StoreError(f"unknown setting {key!r} (known: {', '.join(self.SETTINGS)})")
         if key == "owner_name":
             self.set_owner_name(value)
             return
+        value = self._normalise_setting(key, value)
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+            if key == "retry_days":
+                self._refresh(conn, None, retry_days=int(value))
+
+    def capacity(self) -> Capacity:
+        values = self.settings()
+
+        def number(key: str) -> int | None:
+            try:
+                return parse_whole(key, values[key], allow_empty=True, what="items")
+            except StoreError:
+                return None
+
+        try:
+            days = parse_working_days(values["working_days"])
+        except StoreError:
+            days = parse_working_days(DEFAULT_WORKING_DAYS)
+        return Capacity(number("calls_per_day"), number("emails_per_day"), days,
+                        number("retry_days") or DEFAULT_RETRY_DAYS)
 
     # --------------------------------------------------------------- contacts
     _SELECT = """
@@ -428,21 +520,41 @@ class Store:
         return changes
 
     def log(self, contact_id: int, kind: str, outcome: str | None, *,
-            at: str | None = None, note: str | None = None, source: str = "app") -> int:
-        """Record an activity (a call, an e-mail, a meeting or a note); returns its id."""
+            at: str | date | None = None, note: str | None = None, source: str = "app") -> int:
+        """Record an activity (a call, an e-mail, a meeting or a note); returns its id.
+
+        ``at`` is a timestamp or a day (then the current time of day is used).
+        """
         if kind not in ("call", "email", "meeting", "note"):
             raise StoreError(f"unknown activity kind {kind!r}")
+        if isinstance(at, date):
+            at = self._stamp(at)
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM contacts WHERE id = ?", [contact_id]).fetchone() is None:
                 raise StoreError(f"no contact with id {contact_id}")
             cur = conn.execute(
                 "INSERT INTO activities (contact_id, kind, outcome, at, note, source)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [contact_id, kind, outcome, at or self.now(),
-                 clean(note, multiline=True) if note else None, source],
+                [contact_id, kind, outcome, at or self._stamp(),
+                 clean(note, multiline=True).strip() or None if note else None, source],
             )
             self._refresh(conn, [contact_id], history=True)
         return cur.lastrowid
+
+    def log_outcome(self, contact_id: int, kind: str, outcome: str, *,
+                    day: date | None = None, note: str | None = None) -> int:
+        """Record what happened to a due call or e-mail: one of
+        :data:`~store.plan.CALL_OUTCOMES` or :data:`~store.plan.EMAIL_OUTCOMES`."""
+        allowed = {"call": CALL_OUTCOMES, "email": EMAIL_OUTCOMES}.get(kind)
+        if allowed is None:
+            raise StoreError(f"{kind!r} is not call or email")
+        if outcome not in allowed:
+            raise StoreError(f"{outcome!r} is not an outcome of a{'n e-mail' if kind == 'email' else ' call'}"
+                             f" (one of: {', '.join(allowed)})")
+        if day is not None and day > self.today():
+            raise StoreError(f"{day.isoformat()} is after today ({self.today().isoformat()}): "
+                             "only what has happened can be logged")
+        return self.log(contact_id, kind, outcome, at=day, note=note)
 
     def delete_activity(self, activity_id: int) -> None:
         """Remove one history row (used to undo a mistaken log)."""
@@ -455,18 +567,103 @@ class Store:
             conn.execute("DELETE FROM activities WHERE id = ?", [activity_id])
             self._refresh(conn, [row["contact_id"]], history=True)
 
+    def snooze(self, contact_id: int, until: date, kinds: Iterable[str] = ("call", "email"), *,
+               reason: str = "snooze") -> list[int]:
+        """Keep a contact's call and/or e-mail out of the queue before ``until``.
+
+        The latest snooze of a kind wins (a snooze to today brings the item
+        back); doing the item (a reached call, a sent e-mail) ends it.
+        ``reason`` is ``"snooze"`` or ``"skip"`` (skipped for today).
+        Returns the ids of the snooze rows, for :meth:`delete_snoozes`.
+        """
+        kinds = list(dict.fromkeys(kinds))
+        if not kinds or any(k not in ("call", "email") for k in kinds):
+            raise StoreError(f"snooze: kinds must be call and/or email, not {kinds!r}")
+        if reason not in ("snooze", "skip"):
+            raise StoreError(f"snooze: unknown reason {reason!r}")
+        if until < self.today():
+            raise StoreError(f"{until.isoformat()} is before today ({self.today().isoformat()}); "
+                             "snooze to a later day")
+        ids = []
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM contacts WHERE id = ?", [contact_id]).fetchone() is None:
+                raise StoreError(f"no contact with id {contact_id}")
+            stamp = self._stamp()
+            for kind in kinds:
+                cur = conn.execute(
+                    "INSERT INTO snoozes (contact_id, kind, until, at, reason) VALUES (?, ?, ?, ?, ?)",
+                    [contact_id, kind, until.isoformat(), stamp, reason])
+                ids.append(cur.lastrowid)
+            self._refresh(conn, [contact_id], history=True)
+        return ids
+
+    def delete_snoozes(self, snooze_ids: Iterable[int]) -> None:
+        """Remove snoozes (used to undo one)."""
+        ids = [int(i) for i in snooze_ids]
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT contact_id FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(ids)]).fetchall()
+            if not rows:
+                raise StoreError(f"no snooze with id {', '.join(map(str, ids))}")
+            conn.execute("DELETE FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
+                         [json.dumps(ids)])
+            self._refresh(conn, [r[0] for r in rows], history=True)
+
+    def set_plan(self, key: str, *, call_days: int | str | None = ...,
+                 email_days: int | str | None = ..., meaning: str | None = None) -> Status:
+        """Change a status's cadence (days, or None/"" for never) or meaning.
+
+        Values are checked first (a message names what is wrong); then the
+        status and every due date of its contacts change in one transaction.
+        Arguments left out keep their value.
+        """
+        status = self.status_by_key(key)
+        call = status.call_days if call_days is ... else parse_cadence(
+            f"{status.name}: call every", call_days)
+        email = status.email_days if email_days is ... else parse_cadence(
+            f"{status.name}: e-mail every", email_days)
+        text = status.meaning if meaning is None else " ".join(clean(meaning).split())
+        if status.role == ROLE_DELETE and (call or email):
+            raise StoreError(f"{status.name}: contacts marked for deletion are never contacted")
+        changed = Status(status.id, status.name, call, email, text, status.role, status.position)
+        validate_scheme([changed if s.id == status.id else s for s in self.statuses()])
+        with self.transaction() as conn:
+            conn.execute("UPDATE statuses SET call_days = ?, email_days = ?, meaning = ? WHERE id = ?",
+                         [call, email, text, status.id])
+            self._refresh(conn, None, status_id=status.id)
+        return changed
+
+    def _day_range(self, day: date | None) -> tuple[str, str]:
+        day = day or self.today()
+        return day.isoformat(), (day + timedelta(days=1)).isoformat()
+
     def done_today(self, day: date | None = None) -> dict[str, int]:
         """Reached calls and sent e-mails logged on ``day`` (default today)."""
-        day = day or self.today()
-        rows = self.conn.execute(
-            "SELECT kind, count(*) FROM activities WHERE at >= ? AND at < ? AND source != 'import'"
-            " AND ((kind = 'call' AND outcome = 'reached') OR (kind = 'email' AND outcome = 'sent'))"
-            " GROUP BY kind",
-            [day.isoformat(), (day + timedelta(days=1)).isoformat()],
-        ).fetchall()
-        counts = {"call": 0, "email": 0}
-        counts.update({r[0]: r[1] for r in rows})
-        return counts
+        worked = self.worked(day)
+        return {"call": worked["call"].get("reached", 0), "email": worked["email"].get("sent", 0)}
+
+    def worked(self, day: date | None = None) -> dict[str, dict[str, int]]:
+        """Calls and e-mails logged in the app on ``day`` (default today),
+        counted by outcome: ``{"call": {"reached": 3, "no-answer": 1}, ...}``."""
+        start, end = self._day_range(day)
+        out: dict[str, dict[str, int]] = {"call": {}, "email": {}}
+        for r in self.conn.execute(
+            "SELECT kind, coalesce(outcome, '') AS outcome, count(*) AS n FROM activities"
+            " WHERE at >= ? AND at < ? AND source != 'import' AND kind IN ('call', 'email')"
+            " GROUP BY kind, outcome",
+            [start, end],
+        ):
+            out[r["kind"]][r["outcome"]] = r["n"]
+        return out
+
+    def worked_count(self, kind: str, day: date | None = None) -> int:
+        """Items of ``kind`` worked on ``day``: every call made (whatever its
+        outcome), every e-mail sent or bounced.  They use up the day's capacity."""
+        counts = self.worked(day)[kind]
+        if kind == "email":
+            return counts.get("sent", 0) + counts.get("bounced", 0)
+        return sum(counts.values())
 
     # ----------------------------------------------------------- derived data
     @staticmethod
@@ -475,12 +672,33 @@ class Store:
             return "", []
         return " WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
 
+    def _retry_days(self, conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'retry_days'").fetchone()
+        try:
+            return parse_whole("retry_days", row[0], allow_empty=False, what="days") if row else \
+                DEFAULT_RETRY_DAYS
+        except StoreError:
+            return DEFAULT_RETRY_DAYS
+
     def _refresh(self, conn: sqlite3.Connection, ids: list[int] | None, *,
-                 history: bool = False) -> None:
-        """Recompute derived columns for ``ids`` (all contacts when None)."""
+                 history: bool = False, status_id: int | None = None,
+                 retry_days: int | None = None) -> None:
+        """Recompute derived columns for ``ids`` (all contacts when None, or
+        those of ``status_id``).
+
+        With ``history`` the last done, attempts and snoozes are re-read from
+        history first.  Then each due date follows the plan: the last reached
+        call / sent e-mail + the status's interval, or the day the contact
+        arrived.  An item is held out of the queue until the later of the
+        last attempt since + the retry gap and the snooze in force; the hold
+        never moves the due date (the plan's clock).
+        """
         if ids is not None and not ids:
             return
-        where, params = self._id_clause(ids)
+        if status_id is not None:
+            where, params = " WHERE status_id = ?", [status_id]
+        else:
+            where, params = self._id_clause(ids)
         if history:
             conn.execute(
                 f"""UPDATE contacts SET
@@ -491,29 +709,46 @@ class Store:
                 {where}""",
                 params,
             )
-            conn.execute(
-                f"""UPDATE contacts SET call_attempts = (SELECT count(*) FROM activities a
-                        WHERE a.contact_id = contacts.id AND a.kind = 'call'
-                        AND coalesce(a.outcome, '') != 'reached'
-                        AND date(a.at) > coalesce(contacts.last_call_reached, ''))
-                {where}""",
-                params,
-            )
-        conn.execute(
-            f"""UPDATE contacts SET
-                next_call_due = (SELECT CASE
-                    WHEN s.call_days IS NULL OR coalesce(contacts.phone, '') = '' THEN NULL
-                    WHEN contacts.last_call_reached IS NULL THEN date(contacts.created_at)
-                    ELSE date(contacts.last_call_reached, '+' || s.call_days || ' days') END
-                    FROM statuses s WHERE s.id = contacts.status_id),
-                next_email_due = (SELECT CASE
-                    WHEN s.email_days IS NULL OR coalesce(contacts.email, '') = '' THEN NULL
-                    WHEN contacts.last_email_sent IS NULL THEN date(contacts.created_at)
-                    ELSE date(contacts.last_email_sent, '+' || s.email_days || ' days') END
-                    FROM statuses s WHERE s.id = contacts.status_id)
-            {where}""",
-            params,
-        )
+            attempts = {
+                "call": "a.kind = 'call' AND coalesce(a.outcome, '') != 'reached'"
+                        " AND date(a.at) > coalesce(contacts.last_call_reached, '')",
+                "email": "a.kind = 'email' AND a.outcome = 'bounced'"
+                         " AND date(a.at) > coalesce(contacts.last_email_sent, '')",
+            }
+            done = {"call": "reached", "email": "sent"}
+            sets = []
+            for kind in ("call", "email"):
+                cond = f"a.contact_id = contacts.id AND {attempts[kind]}"
+                sets.append(f"{kind}_attempts = (SELECT count(*) FROM activities a WHERE {cond})")
+                sets.append(f"last_{kind}_attempt = (SELECT max(date(a.at)) FROM activities a"
+                            f" WHERE {cond})")
+                sets.append(
+                    f"""{kind}_snoozed_until = (SELECT s.until FROM snoozes s
+                        WHERE s.contact_id = contacts.id AND s.kind = '{kind}'
+                        AND s.at > coalesce((SELECT max(a.at) FROM activities a
+                            WHERE a.contact_id = contacts.id AND a.kind = '{kind}'
+                            AND a.outcome = '{done[kind]}'), '')
+                        ORDER BY s.at DESC, s.id DESC LIMIT 1)""")
+            conn.execute(f"UPDATE contacts SET {', '.join(sets)} {where}", params)
+        retry = retry_days if retry_days is not None else self._retry_days(conn)
+        sets = []
+        for kind, last, days_col, reach in (
+            ("call", "last_call_reached", "call_days", "phone"),
+            ("email", "last_email_sent", "email_days", "email"),
+        ):
+            sets.append(
+                f"""next_{kind}_due = (SELECT CASE
+                    WHEN s.{days_col} IS NULL OR coalesce(contacts.{reach}, '') = '' THEN NULL
+                    WHEN contacts.{last} IS NULL THEN date(contacts.created_at)
+                    ELSE date(contacts.{last}, '+' || s.{days_col} || ' days') END
+                    FROM statuses s WHERE s.id = contacts.status_id)""")
+            retry_until = f"date(contacts.last_{kind}_attempt, '+{int(retry)} days')"
+            snooze = f"contacts.{kind}_snoozed_until"
+            sets.append(
+                f"""{kind}_hold_until = CASE WHEN {retry_until} IS NULL THEN {snooze}
+                    WHEN {snooze} IS NULL THEN {retry_until}
+                    ELSE max({retry_until}, {snooze}) END""")
+        conn.execute(f"UPDATE contacts SET {', '.join(sets)} {where}", params)
 
     def rebuild_derived(self) -> None:
         """Recompute every contact's derived columns from history and plan."""
@@ -526,6 +761,11 @@ class Store:
         "email": ("next_email_due", "last_email_sent", "email_days"),
     }
 
+    @staticmethod
+    def _not_held(kind: str) -> str:
+        """SQL: the item is not held back (retry gap, snooze) on the day ``?``."""
+        return f"({kind}_hold_until IS NULL OR {kind}_hold_until <= ?)"
+
     def queue_counts(self, day: date | None = None, kind: str = "call") -> list[tuple[int, int]]:
         """(status id, number due) for each status with a cadence for ``kind``,
         in queue order.  Each count is one index range scan."""
@@ -536,26 +776,61 @@ class Store:
             if getattr(status, days_col) is None:
                 continue
             count = self.conn.execute(
-                f"SELECT count(*) FROM contacts WHERE status_id = ? AND {due_col} <= ?",
-                [status.id, day_text],
+                f"SELECT count(*) FROM contacts WHERE status_id = ? AND {due_col} <= ?"
+                f" AND {self._not_held(kind)}",
+                [status.id, day_text, day_text],
             ).fetchone()[0]
             if count:
                 groups.append((status.id, count))
         return groups
 
+    def levelling(self, day: date | None = None, kind: str = "call",
+                  counts: list[tuple[int, int]] | None = None) -> Levelling:
+        """How the day's due items of ``kind`` are spread under the daily
+        capacity: today's share first, the rest over the next working days
+        (see :func:`store.plan.level`).  On the real today, what was already
+        worked today uses up part of the capacity."""
+        due_col, _, days_col = self._QUEUE_COLUMNS[kind]
+        day = day or self.today()
+        counts = self.queue_counts(day, kind) if counts is None else counts
+        capacity = self.capacity()
+        cap = capacity.per_day(kind)
+        order = [(s.id, getattr(s, days_col)) for s in self.statuses() if getattr(s, days_col)]
+        arrivals: dict[int, dict[date, int]] = {}
+        if cap is not None:
+            end = (day + timedelta(days=366)).isoformat()
+            hold = f"{kind}_hold_until"
+            for status_id, _ in order:
+                # items falling due later, and items held back now (counted
+                # on the day they come back)
+                arrivals[status_id] = {
+                    date.fromisoformat(r[0]): r[1]
+                    for r in self.conn.execute(
+                        f"SELECT max({due_col}, coalesce({hold}, '')) AS d, count(*)"
+                        f" FROM contacts WHERE status_id = ? AND {due_col} <= ?"
+                        f" GROUP BY d HAVING d > ?",
+                        [status_id, end, day.isoformat()])
+                }
+        done = self.worked_count(kind, day) if day == self.today() else 0
+        return level(day, cap, done, capacity, order, dict(counts), arrivals)
+
     def queue_page(self, day: date | None = None, kind: str = "call", offset: int = 0,
                    limit: int | None = None,
-                   counts: list[tuple[int, int]] | None = None) -> list[QueueItem]:
+                   counts: list[tuple[int, int]] | None = None,
+                   levelling: Levelling | None = None) -> list[QueueItem]:
         """Due items of one kind in queue order, from ``offset``.
 
         Order: status priority (the scheme's order), then the longest overdue
         (earliest due date), then last name, first name.  Reads only; each
         status group is read in index order, so a page costs the same at any
-        offset and any database size.
+        offset and any database size.  Each item carries the day capacity
+        levelling plans it for (pass ``counts`` and ``levelling`` from
+        :meth:`queue_counts` and :meth:`levelling` to reuse them).
         """
         due_col, last_col, _ = self._QUEUE_COLUMNS[kind]
         day = day or self.today()
         counts = self.queue_counts(day, kind) if counts is None else counts
+        levelling = self.levelling(day, kind, counts) if levelling is None else levelling
         statuses = {s.id: s for s in self.statuses()}
         items: list[QueueItem] = []
         for status_id, count in counts:
@@ -566,24 +841,29 @@ class Store:
                 continue
             want = -1 if limit is None else limit - len(items)
             rows = self.conn.execute(
-                f"""SELECT c.id, c.name, c.company, c.phone, c.email, c.call_attempts,
+                f"""SELECT c.id, c.name, c.company, c.phone, c.email, c.{kind}_attempts AS attempts,
                         c.{due_col} AS due, c.{last_col} AS last_done
                     FROM (SELECT id FROM contacts WHERE status_id = ? AND {due_col} <= ?
+                          AND {self._not_held(kind)}
                           ORDER BY {due_col}, sort_name, id LIMIT ? OFFSET ?) page
                     JOIN contacts c ON c.id = page.id
                     ORDER BY c.{due_col}, c.sort_name, c.id""",
-                [status_id, day.isoformat(), want, offset],
+                [status_id, day.isoformat(), day.isoformat(), want, offset],
             )
+            rank = offset
             offset = 0
             status = statuses[status_id]
             for r in rows:
+                planned = levelling.planned(status_id, rank)
+                rank += 1
                 items.append(QueueItem(
                     contact_id=r["id"], name=r["name"], company=r["company"] or "",
                     kind=kind, due=date.fromisoformat(r["due"]),
                     status_key=status.key, status=status.name, priority=status.position,
                     phone=r["phone"] or "", email=r["email"] or "",
                     last_done=date.fromisoformat(r["last_done"]) if r["last_done"] else None,
-                    attempts=r["call_attempts"] if kind == "call" else 0,
+                    attempts=r["attempts"],
+                    planned=planned, deferred=planned is None or planned > day,
                 ))
         return items
 
@@ -591,3 +871,115 @@ class Store:
         """Today's whole queue: due calls, then due e-mails, each in the
         order of :meth:`queue_page`.  Reads only."""
         return self.queue_page(day, "call") + self.queue_page(day, "email")
+
+    # ------------------------------------------------------------------ plan
+    def plan_report(self, weeks: int = 13) -> dict:
+        """The plan and what it costs: per status its cadence, contacts and
+        load per working day; the totals against capacity; and the forecast
+        of due items per week.  Plain data (the ``plan --json`` shape)."""
+        capacity = self.capacity()
+        working = len(capacity.working_days)
+        counts = {
+            r["status_id"]: r
+            for r in self.conn.execute(
+                "SELECT status_id, count(*) AS contacts,"
+                " sum(coalesce(phone, '') != '') AS with_phone,"
+                " sum(coalesce(email, '') != '') AS with_email"
+                " FROM contacts WHERE status_id IS NOT NULL GROUP BY status_id")
+        }
+        rules = []
+        total_calls = total_emails = 0.0
+        for s in self.statuses():
+            row = counts.get(s.id)
+            contacts = row["contacts"] if row else 0
+            with_phone = row["with_phone"] if row else 0
+            with_email = row["with_email"] if row else 0
+            calls = per_working_day(with_phone, s.call_days, working)
+            emails = per_working_day(with_email, s.email_days, working)
+            total_calls += calls
+            total_emails += emails
+            rules.append({
+                "status_key": s.key, "status": s.name, "meaning": s.meaning,
+                "call_days": s.call_days, "email_days": s.email_days,
+                "contacts": contacts, "with_phone": with_phone, "with_email": with_email,
+                "calls_per_day": round(calls, 2), "emails_per_day": round(emails, 2),
+            })
+        unclassified = self.conn.execute(
+            "SELECT count(*) FROM contacts WHERE status_id IS NULL").fetchone()[0]
+        today = self.today()
+        groups: dict[str, list] = {}
+        for kind, (due_col, _, days_col) in self._QUEUE_COLUMNS.items():
+            interval = {s.id: getattr(s, days_col) for s in self.statuses()}
+            groups[kind] = [
+                (interval.get(r[0]), date.fromisoformat(r[1]), r[2])
+                for r in self.conn.execute(
+                    f"SELECT status_id, max({due_col}, coalesce({kind}_hold_until, ''), ?) AS d,"
+                    f" count(*) FROM contacts WHERE {due_col} IS NOT NULL GROUP BY status_id, d",
+                    [today.isoformat()])
+            ]
+        weeks_out = forecast(today, groups, weeks)
+        caps = {"call": capacity.calls_per_day, "email": capacity.emails_per_day}
+        totals = {"call": total_calls, "email": total_emails}
+        over = {kind: (round(totals[kind] - caps[kind], 2)
+                       if caps[kind] is not None and totals[kind] > caps[kind] else 0)
+                for kind in caps}
+        return {
+            "date": today.isoformat(),
+            "rules": rules,
+            "unclassified": unclassified,
+            "total": {"calls_per_day": round(total_calls, 2),
+                      "emails_per_day": round(total_emails, 2)},
+            "capacity": {"calls_per_day": capacity.calls_per_day,
+                         "emails_per_day": capacity.emails_per_day,
+                         "working_days": format_working_days(capacity.working_days),
+                         "working_days_per_week": working,
+                         "retry_days": capacity.retry_days},
+            "over": {"calls_per_day": over["call"], "emails_per_day": over["email"]},
+            "forecast": [
+                {"week_start": w.start.isoformat(), "week_end": w.end.isoformat(),
+                 "calls": w.calls, "emails": w.emails,
+                 "calls_capacity": None if caps["call"] is None else caps["call"] * working,
+                 "emails_capacity": None if caps["email"] is None else caps["email"] * working}
+                for w in weeks_out
+            ],
+        }
+
+    # ------------------------------------------------------------------ day
+    def day_summary(self, day: date | None = None) -> dict:
+        """The day at a glance: what was worked (by outcome), what is left
+        of the day's share, what was deferred, and the next working day's
+        load.  Plain data."""
+        day = day or self.today()
+        worked = self.worked(day)
+        start, end = self._day_range(day)
+        snoozes = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT reason, count(DISTINCT contact_id) FROM snoozes WHERE at >= ? AND at < ?"
+            " GROUP BY reason", [start, end])}
+        status_changes = self.conn.execute(
+            "SELECT count(*) FROM activities WHERE kind = 'status' AND source = 'app'"
+            " AND at >= ? AND at < ?", [start, end]).fetchone()[0]
+        capacity = self.capacity()
+        out = {"date": day.isoformat(), "working_day": capacity.is_working_day(day),
+               "worked": worked, "snoozed": snoozes.get("snooze", 0),
+               "skipped": snoozes.get("skip", 0), "status_changes": status_changes}
+        for kind in ("call", "email"):
+            counts = self.queue_counts(day, kind)
+            lev = self.levelling(day, kind, counts)
+            due = sum(n for _, n in counts)
+            done = self.worked_count(kind, day)
+            out[kind] = {"done": done, "left": lev.today_share, "due": due,
+                         "deferred": due - lev.today_share, "cap": capacity.per_day(kind)}
+            nxt = capacity.next_working_day(day)
+            if lev.cap is None:
+                # everything due today is done today; these fall due by then
+                due_col = self._QUEUE_COLUMNS[kind][0]
+                nxt_due = nxt_planned = self.conn.execute(
+                    f"SELECT count(*) FROM contacts WHERE {due_col} <= ?"
+                    f" AND max({due_col}, coalesce({kind}_hold_until, '')) > ?"
+                    f" AND {self._not_held(kind)}",
+                    [nxt.isoformat(), day.isoformat(), nxt.isoformat()]).fetchone()[0]
+            else:
+                _, nxt_due, nxt_planned = lev.days[1]
+            out.setdefault("next_day", {"date": nxt.isoformat()})
+            out["next_day"][kind] = {"due": nxt_due, "planned": nxt_planned}
+        return out

@@ -14,7 +14,8 @@ MIGRATION_SET = "dailyreach"
 #: Every step, in order.  :mod:`store.db` compares this list with the
 #: ``_sqlite_migrations`` table without importing sqlite-utils; a test checks
 #: it matches the steps registered below.
-STEP_NAMES = ("m001_initial", "m002_queue_indexes", "m002a_activities_by_time")
+STEP_NAMES = ("m001_initial", "m002_queue_indexes", "m002a_activities_by_time",
+              "m005_outcomes_snooze")
 
 
 def _statements(db, statements: list[str]) -> None:
@@ -119,5 +120,45 @@ def build_migrations():
         # "Done today" counts read one day of history: an index range, not a
         # pass over every activity.
         db.execute("CREATE INDEX activities_at ON activities(at)")
+
+    @migrations(name="m005_outcomes_snooze")
+    def m005_outcomes_snooze(db):
+        # Outcomes, retries and snoozes.  E-mail attempts (bounces), the
+        # latest attempt of each kind, the snooze in force and the day an item
+        # is held until become derived columns; snoozes get an append-only
+        # table of their own.  The derived columns of existing
+        # contacts are recomputed by the Store right after (the marker
+        # setting below), with the rules of the running version.
+        _statements(db, [
+            "ALTER TABLE contacts ADD COLUMN last_call_attempt TEXT",
+            "ALTER TABLE contacts ADD COLUMN email_attempts INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE contacts ADD COLUMN last_email_attempt TEXT",
+            "ALTER TABLE contacts ADD COLUMN call_snoozed_until TEXT",
+            "ALTER TABLE contacts ADD COLUMN email_snoozed_until TEXT",
+            # not shown before this day: the retry gap after an attempt, or a snooze
+            "ALTER TABLE contacts ADD COLUMN call_hold_until TEXT",
+            "ALTER TABLE contacts ADD COLUMN email_hold_until TEXT",
+            # the queue pages stay index-only: the hold is read from the index
+            "DROP INDEX IF EXISTS contacts_call_queue",
+            "DROP INDEX IF EXISTS contacts_email_queue",
+            "CREATE INDEX contacts_call_queue ON contacts"
+            "(status_id, next_call_due, sort_name, id, call_hold_until)",
+            "CREATE INDEX contacts_email_queue ON contacts"
+            "(status_id, next_email_due, sort_name, id, email_hold_until)",
+            """CREATE TABLE snoozes (
+                id INTEGER PRIMARY KEY,
+                contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('call', 'email')),
+                until TEXT NOT NULL,
+                at TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT 'snooze' CHECK (reason IN ('snooze', 'skip'))
+            )""",
+            "CREATE INDEX snoozes_contact ON snoozes(contact_id, kind, at)",
+            # (the index on activities(at) came with m002a)
+            # marketing exports pick statuses by role, which survives renames
+            "UPDATE statuses SET role = 'prospect' WHERE name = 'Prospect' AND role IS NULL",
+            "UPDATE statuses SET role = 'lead' WHERE name = 'New Lead' AND role IS NULL",
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('_rebuild_derived', '1')",
+        ])
 
     return migrations

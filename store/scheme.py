@@ -14,6 +14,10 @@ from .errors import StoreError
 #: with the owner's own name; ``delete`` marks contacts for a later purge.
 ROLE_PERSONAL = "personal"
 ROLE_DELETE = "delete"
+#: Prospects and new leads: the statuses a marketing export selects.
+ROLE_PROSPECT = "prospect"
+ROLE_LEAD = "lead"
+MARKETING_ROLES = (ROLE_PROSPECT, ROLE_LEAD)
 
 DEFAULT_OWNER_NAME = "Me"
 

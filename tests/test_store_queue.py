@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -38,6 +37,7 @@ SCHEME = [
     ("Delete", None, None),
 ]
 CADENCE_KEYS = {"K", "S", "N", "I", "P"}
+RETRY_DAYS = 2  # the default retry gap after an unanswered call
 DERIVED = ("last_call_reached", "last_email_sent", "call_attempts", "next_call_due",
            "next_email_due")
 
@@ -78,6 +78,12 @@ def model() -> dict:
         created = min(mdy(r["Create Date"]) for r in g)
         has_phone = any(r[c].strip() for r in g for c in ("Phone", "Mobile Phone", "Fax Phone"))
         has_email = bool(first["E-mail"].strip())
+        # an unanswered attempt after the last reach holds the call back for
+        # the retry gap (the due date itself stays the plan's)
+        attempt = max((mdy(r["Last Attempt"]) for r in g if r["Last Attempt"].strip()), default=None)
+        held_until = None
+        if attempt and (reach is None or attempt > reach):
+            held_until = attempt + timedelta(days=RETRY_DAYS)
         call_due = email_due = None
         if status and status[2] and has_phone:
             call_due = reach + timedelta(days=status[2]) if reach else created
@@ -89,6 +95,7 @@ def model() -> dict:
             "position": status[0] if status else None,
             "reach": reach,
             "call_due": call_due,
+            "call_held_until": held_until,
             "email_due": email_due,
         }
     return out
@@ -98,7 +105,8 @@ def expected_queue(day: date) -> list[tuple]:
     items = []
     for m in model().values():
         for kind_order, kind, due in ((0, "call", m["call_due"]), (1, "email", m["email_due"])):
-            if due is not None and due <= day:
+            held = kind == "call" and m["call_held_until"] and m["call_held_until"] > day
+            if due is not None and due <= day and not held:
                 items.append((kind_order, m["position"], due, m["name"], kind, m["company"]))
     items.sort()
     return [(kind, name, company, due) for _, _, due, name, kind, company in items]

@@ -11,29 +11,36 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from store import QueueItem, StatusChange, Store, StoreError
+from store.plan import OUTCOME_LABELS
 
 from .keys import APP_BINDINGS, load_keymap
 from .safe import safe
+from .screens.compose import ComposeScreen
 from .screens.contacts import ContactsScreen
+from .screens.day import DayScreen
 from .screens.help import HelpScreen
+from .screens.plan import PlanScreen
 from .screens.queue import QueueScreen
 
-__all__ = ["ContactsScreen", "DailyReachApp", "HelpScreen", "QueueScreen"]
+__all__ = ["ComposeScreen", "ContactsScreen", "DailyReachApp", "DayScreen", "HelpScreen",
+           "PlanScreen", "QueueScreen"]
 
 
 @dataclass
 class Undo:
-    """One undoable step: status changes, or one logged activity."""
+    """One undoable step: status changes, one logged activity, or a snooze."""
 
     label: str
     changes: list[StatusChange] | None = None
     activity_id: int | None = None
+    snooze_ids: list[int] | None = None
 
 
 class DailyReachApp(App):
@@ -74,6 +81,12 @@ class DailyReachApp(App):
         """The app's own actions in the command palette (Ctrl+P)."""
         yield SystemCommand("Today's queue", "Due calls and e-mails (F2)", self.action_show_queue)
         yield SystemCommand("Contacts", "Every contact, with search (F3)", self.action_show_contacts)
+        yield SystemCommand("The plan", "Cadences per status, their load and the forecast (F8)",
+                            self.action_show_plan)
+        yield SystemCommand("The day", "Progress, what is left, summary and tomorrow (F9)",
+                            self.action_show_day)
+        yield SystemCommand("Edit the e-mail template", "The text personal e-mails start from",
+                            self.action_edit_template)
         yield SystemCommand("Undo", "Undo the last change (Ctrl+Z)", self.action_undo)
         yield SystemCommand("Reload", "Re-read the database (F5)", self.action_refresh)
         yield SystemCommand("Help: keys and status letters", "The whole keymap (?)", self.action_help)
@@ -123,17 +136,39 @@ class DailyReachApp(App):
         self.notify(f"{name} → {status}   (Ctrl+Z undoes)", markup=False)
         self._refresh_screen()
 
-    def mark_done(self, item: QueueItem) -> None:
-        outcome = "reached" if item.kind == "call" else "sent"
+    def mark_done(self, item: QueueItem, note: str | None = None) -> None:
+        self.log_outcome(item, "reached" if item.kind == "call" else "sent", note)
+
+    def log_outcome(self, item: QueueItem, outcome: str, note: str | None = None) -> bool:
+        """Record what happened to a queue item; True if it was recorded."""
         try:
-            activity_id = self.store.log(item.contact_id, item.kind, outcome)
+            activity_id = self.store.log_outcome(item.contact_id, item.kind, outcome, note=note)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
-            return
-        what = "call reached" if item.kind == "call" else "e-mail sent"
+            return False
+        what = f"{'call' if item.kind == 'call' else 'e-mail'} {OUTCOME_LABELS[outcome]}"
+        if outcome not in ("reached", "sent"):
+            retry = self.store.capacity().retry_days
+            what += f" (attempt {item.attempts + 1}; back in {retry} day{'s' if retry != 1 else ''})"
         self.undo_stack.append(Undo(f"{item.name}: {what}", activity_id=activity_id))
         self.notify(f"{item.name}: {what}   (Ctrl+Z undoes)", markup=False)
         self._refresh_screen()
+        return True
+
+    def snooze(self, item: QueueItem, until: date, reason: str = "snooze") -> bool:
+        """Hold a queue item back until ``until``; True if it was done."""
+        try:
+            ids = self.store.snooze(item.contact_id, until, [item.kind], reason=reason)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+        kind = "call" if item.kind == "call" else "e-mail"
+        what = (f"{kind} skipped for today" if reason == "skip"
+                else f"{kind} snoozed until {until:%a %-d %b}")
+        self.undo_stack.append(Undo(f"{item.name}: {what}", snooze_ids=ids))
+        self.notify(f"{item.name}: {what}   (Ctrl+Z undoes)", markup=False)
+        self._refresh_screen()
+        return True
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -143,6 +178,8 @@ class DailyReachApp(App):
         try:
             if step.activity_id is not None:
                 self.store.delete_activity(step.activity_id)
+            if step.snooze_ids:
+                self.store.delete_snoozes(step.snooze_ids)
             for change in step.changes or []:
                 self.store.set_status([change.contact_id], change.old_key, note="undo")
         except StoreError as exc:
@@ -173,6 +210,22 @@ class DailyReachApp(App):
     def action_show_contacts(self) -> None:
         self._switch(ContactsScreen)
 
+    def action_show_plan(self) -> None:
+        self._switch(PlanScreen)
+
+    def action_show_day(self) -> None:
+        self._switch(DayScreen)
+
+    def action_edit_template(self) -> None:
+        from .screens.compose import TemplateScreen
+
+        self.push_screen(TemplateScreen())
+
+    def compose_email(self, contact_id: int) -> None:
+        """Open the compose screen for one contact."""
+        self.push_screen(ComposeScreen(contact_id))
+
     def action_refresh(self) -> None:
+        self.store.forget_cache()
         self._refresh_screen()
         self.notify("Reloaded from the database.")

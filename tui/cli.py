@@ -214,12 +214,19 @@ def queue_cmd(state: Context, day: str | None, as_json: bool) -> None:
         return
     for kind, title in (("call", "Calls"), ("email", "E-mails")):
         group = [i for i in items if i.kind == kind]
-        click.echo(f"{title} due {when.isoformat()}: {len(group)}")
+        deferred = sum(i.deferred for i in group)
+        extra = f" ({len(group) - deferred} for the day, {deferred} deferred)" if deferred else ""
+        click.echo(f"{title} due {when.isoformat()}: {len(group)}{extra}")
         for i in group:
             late = i.overdue_days(when)
             reach = i.phone if kind == "call" else i.email
             status = (f"never {'called' if kind == 'call' else 'e-mailed'}" if i.last_done is None
                       else f"{late} d late" if late else "due today")
+            if i.attempts:
+                status += f", {i.attempts} attempt{'s' if i.attempts != 1 else ''}"
+            if i.deferred:
+                status += (f", deferred to {i.planned.isoformat()}" if i.planned
+                           else ", deferred beyond a year")
             click.echo(f"  {i.contact_id:>6}  {i.status_key}  {_cut(i.name, 24)}  {_cut(i.company, 20)}  "
                        f"{_cut(reach, 24)}  due {i.due.isoformat()}  {status}")
 
@@ -246,13 +253,21 @@ def statuses_cmd(state: Context, as_json: bool) -> None:
 def config_cmd(state: Context, key: str | None, value: str | None) -> None:
     """Show all settings, show one (KEY), or change one (KEY VALUE).
 
-    owner_name: your name, which labels the status for personal contacts
-    (its first letter becomes that status's key).
+    \b
+    owner_name      your name; labels the status for personal contacts
+    calls_per_day   calls you can make in a day ("" = no limit)
+    emails_per_day  e-mails you can write in a day ("" = no limit)
+    working_days    e.g. mon-fri, or mon-thu,sat
+    retry_days      days before an unanswered call or bounced e-mail returns
+    phone_region    two-letter country code for numbers without +country
+    email_subject   subject of the e-mail template
+    email_template  body of the e-mail template ({first_name} {name} ...)
     """
     store = state.store()
     if key is None:
         for name, current in store.settings().items():
-            click.echo(f"{name} = {current}    # {store.SETTINGS[name]}")
+            shown = json.dumps(current, ensure_ascii=False) if "\n" in current else current
+            click.echo(f"{name} = {shown}    # {store.SETTINGS[name]}")
         return
     if value is None:
         settings = store.settings()
@@ -262,6 +277,161 @@ def config_cmd(state: Context, key: str | None, value: str | None) -> None:
         return
     store.set_setting(key, value)
     click.echo(f"{key} = {store.settings()[key]}")
+
+
+def _contact_id(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a contact id (a number; see "
+                                 "'dailyreach contacts')", param_hint="CONTACT_ID") from None
+    if number < 1:
+        raise click.BadParameter(f"{value!r} is not a contact id", param_hint="CONTACT_ID")
+    return number
+
+
+OUTCOME_CHOICES = ("reached", "message", "no-answer", "wrong-number", "sent", "bounced")
+
+
+@cli.command("log")
+@click.argument("contact_id")
+@click.argument("kind", type=click.Choice(["call", "email"]))
+@click.option("--outcome", required=True, type=click.Choice(OUTCOME_CHOICES),
+              help="call: reached, message, no-answer, wrong-number; email: sent, bounced.")
+@click.option("--note", metavar="TEXT", help="A note kept with the outcome.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="When it happened (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the contact's new dates as JSON.")
+@click.pass_obj
+def log_cmd(state: Context, contact_id: str, kind: str, outcome: str, note: str | None,
+            day: str | None, as_json: bool) -> None:
+    """Record a call or an e-mail and what came of it.
+
+    A reached call restarts the call clock and a sent e-mail the e-mail
+    clock; any other outcome is an attempt, which leaves the due date alone
+    and brings the contact back after retry_days.
+    """
+    store = state.store(create=False)
+    cid = _contact_id(contact_id)
+    when = _parse_day(day, "--date")
+    store.log_outcome(cid, kind, outcome, day=when, note=note)
+    c = store.contact(cid)
+    result = {"contact_id": cid, "name": c["name"], "kind": kind, "outcome": outcome,
+              "date": (when or store.today()).isoformat(),
+              "next_call_due": c["next_call_due"], "next_email_due": c["next_email_due"],
+              "attempts": c[f"{kind}_attempts"], "held_until": c[f"{kind}_hold_until"]}
+    if as_json:
+        _echo_json(result)
+        return
+    due = c["next_call_due"] if kind == "call" else c["next_email_due"]
+    line = f"{clean(c['name'])}: {kind} {outcome}; next {kind} due {due or 'never'}"
+    if result["attempts"]:
+        line += f"; {result['attempts']} attempt(s), back on {result['held_until']}"
+    click.echo(line)
+
+
+@cli.command("snooze")
+@click.argument("contact_id")
+@click.option("--days", type=int, metavar="N", help="Push by N days (1 or more).")
+@click.option("--until", "until", metavar="YYYY-MM-DD", help="Push to this day (today brings it back).")
+@click.option("--kind", type=click.Choice(["call", "email", "both"]), default="both",
+              show_default=True, help="Which of the contact's items to push.")
+@click.pass_obj
+def snooze_cmd(state: Context, contact_id: str, days: int | None, until: str | None,
+               kind: str) -> None:
+    """Keep a contact out of the queue until a later day."""
+    if (days is None) == (until is None):
+        raise click.UsageError("give either --days N or --until YYYY-MM-DD")
+    store = state.store(create=False)
+    cid = _contact_id(contact_id)
+    if days is not None:
+        if days < 1:
+            raise click.BadParameter(f"{days} is not a number of days ≥ 1", param_hint="--days")
+        from datetime import timedelta
+
+        target = store.today() + timedelta(days=days)
+    else:
+        target = _parse_day(until, "--until")
+    kinds = ["call", "email"] if kind == "both" else [kind]
+    store.snooze(cid, target, kinds)
+    click.echo(f"{clean(store.contact(cid)['name'])}: "
+               f"{' and '.join('call' if k == 'call' else 'e-mail' for k in kinds)} "
+               f"snoozed until {target.isoformat()}")
+
+
+@cli.command("plan")
+@click.option("--json", "as_json", is_flag=True, help="Print the rules, load and forecast as JSON.")
+@click.option("--export", "export_to", metavar="FILE", type=click.Path(path_type=Path),
+              help="Write the plan as a Markdown document to share.")
+@click.option("--force", is_flag=True, help="With --export: replace FILE if it exists.")
+@click.pass_obj
+def plan_cmd(state: Context, as_json: bool, export_to: Path | None, force: bool) -> None:
+    """The contact plan and what it costs per working day."""
+    from store.plan import markdown
+
+    store = state.store(create=False)
+    report = store.plan_report()
+    if export_to is not None:
+        from store.export import write_private
+
+        written = write_private(export_to, markdown(report, store.owner_name()).encode("utf-8"),
+                                force=force)
+        click.echo(f"Wrote the plan to {written}")
+        return
+    if as_json:
+        _echo_json(report)
+        return
+    cap = report["capacity"]
+    click.echo(f"Plan on {report['date']}, per working day ({cap['working_days']}):")
+    click.echo(f"  {'':2} {'status':<20} {'call':>10} {'e-mail':>10} {'contacts':>9} "
+               f"{'calls/d':>8} {'e-mails/d':>9}")
+    for r in report["rules"]:
+        call = f"{r['call_days']} d" if r["call_days"] else "never"
+        mail = f"{r['email_days']} d" if r["email_days"] else "never"
+        click.echo(f"  {r['status_key']:2} {_cut(r['status'], 20)} {call:>10} {mail:>10} "
+                   f"{r['contacts']:>9,} {r['calls_per_day']:>8.2f} {r['emails_per_day']:>9.2f}")
+    total = report["total"]
+    click.echo(f"  {'':2} {'total':<20} {'':>10} {'':>10} {'':>9} "
+               f"{total['calls_per_day']:>8.2f} {total['emails_per_day']:>9.2f}")
+    for kind, label in (("calls_per_day", "calls"), ("emails_per_day", "e-mails")):
+        limit = cap[kind]
+        if limit is None:
+            click.echo(f"Capacity: no limit on {label}.")
+        elif report["over"][kind]:
+            click.echo(f"Over capacity: {total[kind]:.2f} {label} a day needed, {limit} allowed "
+                       f"({report['over'][kind]:.2f} over).")
+        else:
+            click.echo(f"Capacity: {limit} {label} a day; the plan fits.")
+    click.echo("Next 13 weeks (calls / e-mails due):")
+    for w in report["forecast"]:
+        click.echo(f"  {w['week_start']}  {w['calls']:>6,}  {w['emails']:>6,}")
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--marketing", is_flag=True, help="Only prospects and new leads.")
+@click.option("--status", "keys", metavar="KEYS",
+              help="Only (or, with --marketing, also) these status letters, e.g. ks; ? for unclassified.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def export_cmd(state: Context, file: Path, marketing: bool, keys: str | None, force: bool,
+               as_json: bool) -> None:
+    """Write contacts to FILE (.csv or .xlsx), readable by you only.
+
+    Without options: every contact except those marked for deletion.
+    Clients, employees, personal contacts and vendors are in a --marketing
+    export only if named with --status.
+    """
+    from store.export import export_contacts
+
+    if keys is not None and not keys.strip():
+        raise click.BadParameter("needs status letters, e.g. ks", param_hint="--status")
+    summary = export_contacts(state.store(create=False), file, marketing=marketing, keys=keys,
+                              force=force)
+    if as_json:
+        _echo_json(summary)
+        return
+    click.echo(f"Wrote {summary['contacts']:,} contacts ({summary['selection']}) to {summary['file']}")
 
 
 def main(argv: list[str] | None = None) -> None:

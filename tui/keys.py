@@ -21,11 +21,42 @@ APP_BINDINGS = [
     Binding("f3", "show_contacts", "Contacts", id="app.contacts"),
     Binding("ctrl+z", "undo", "Undo", id="app.undo"),
     Binding("f5,ctrl+r", "refresh", "Refresh", show=False, id="app.refresh"),
+    Binding("f8", "show_plan", "Plan", id="app.plan"),
+    Binding("f9", "show_day", "Day", id="app.day"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
 ]
 
 QUEUE_BINDINGS = [
     Binding("enter", "done", "Done", id="queue.done"),
+    Binding("1", "outcome(1)", "Message/bounced", show=False, id="queue.message"),
+    Binding("2", "outcome(2)", "No answer", show=False, id="queue.no_answer"),
+    Binding("3", "outcome(3)", "Wrong number", show=False, id="queue.wrong_number"),
+    Binding("semicolon", "note", "Note", key_display=";", id="queue.note"),
+    Binding("greater_than_sign", "snooze", "Snooze", key_display=">", id="queue.snooze"),
+    Binding("minus", "skip", "Skip", key_display="-", id="queue.skip"),
+    Binding("ctrl+e", "compose", "E-mail", id="queue.compose"),
+    Binding("ctrl+k", "copy", "Copy", show=False, id="queue.copy"),
+]
+
+#: Digit keys on the queue: the outcome each records, for calls and e-mails
+#: (Enter records reached / sent).  None: no such outcome for that kind.
+OUTCOME_KEYS = {
+    1: {"call": "message", "email": "bounced"},
+    2: {"call": "no-answer", "email": None},
+    3: {"call": "wrong-number", "email": None},
+}
+
+PLAN_BINDINGS = [
+    Binding("enter", "edit", "Edit", id="plan.edit"),
+    Binding("escape", "back", "Back", id="plan.back"),
+]
+
+COMPOSE_BINDINGS = [
+    Binding("ctrl+o", "open_mail", "Mail client", id="compose.open", priority=True),
+    Binding("ctrl+k", "copy", "Copy", id="compose.copy", priority=True),
+    Binding("ctrl+s", "sent", "Mark sent", id="compose.sent", priority=True),
+    Binding("ctrl+t", "template", "Edit template", id="compose.template", priority=True),
+    Binding("escape", "cancel", "Cancel", id="compose.cancel"),
 ]
 
 #: The contact card beside the lists scrolls with punctuation keys, so
@@ -49,6 +80,14 @@ KEYMAP_ROWS = [
     (None, "Tab / Shift+Tab", "next / previous pane", "everywhere"),
     (None, "a–z (lower case)", "give the focused contact that status", "lists"),
     ("queue.done", "Enter", "mark done: call reached / e-mail sent", "queue"),
+    ("queue.message", "1", "call: left a message · e-mail: bounced", "queue"),
+    ("queue.no_answer", "2", "call: no answer", "queue"),
+    ("queue.wrong_number", "3", "call: wrong number", "queue"),
+    ("queue.note", ";", "outcome with a note: ; then Enter/1/2/3, type, Enter", "queue"),
+    ("queue.snooze", ">", "snooze: 1, 3, 7 days or a date, then Enter", "queue"),
+    ("queue.skip", "-", "skip for today (back tomorrow)", "queue"),
+    ("queue.compose", "Ctrl+E", "write a personal e-mail to the contact", "queue"),
+    ("queue.copy", "Ctrl+K", "copy: the phone number / the filled-in e-mail", "queue"),
     ("card.down", "]", "scroll the contact card down", "queue, contacts"),
     ("card.up", "[", "scroll the contact card up", "queue, contacts"),
     ("contacts.search", "/", "search name, company, e-mail, phone", "contacts"),
@@ -56,6 +95,15 @@ KEYMAP_ROWS = [
     ("app.undo", "Ctrl+Z", "undo the last change (repeatable)", "everywhere"),
     ("app.queue", "F2", "today's queue", "everywhere"),
     ("app.contacts", "F3", "contacts", "everywhere"),
+    ("app.plan", "F8", "the plan: cadences, load, forecast", "everywhere"),
+    ("app.day", "F9", "the day: progress, summary, tomorrow", "everywhere"),
+    ("plan.edit", "Enter", "edit the focused rule or setting", "plan"),
+    ("plan.back", "Esc", "back to the queue", "plan"),
+    ("compose.open", "Ctrl+O", "open in your mail client", "compose"),
+    ("compose.copy", "Ctrl+K", "copy the e-mail (also saved to a file)", "compose"),
+    ("compose.sent", "Ctrl+S", "mark the e-mail sent", "compose"),
+    ("compose.template", "Ctrl+T", "edit the template", "compose"),
+    ("compose.cancel", "Esc", "back, recording nothing", "compose"),
     ("app.refresh", "F5 / Ctrl+R", "reload (see other windows' changes)", "everywhere"),
     ("app.help", "? / F1", "this help", "everywhere"),
     (None, "Ctrl+P", "command palette", "everywhere"),
@@ -65,6 +113,7 @@ KEYMAP_ROWS = [
 
 BINDING_IDS = {
     b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS + CARD_BINDINGS
+    + PLAN_BINDINGS + COMPOSE_BINDINGS
 } | {"list.up", "list.down", "list.page_up", "list.page_down", "list.first", "list.last"}
 
 

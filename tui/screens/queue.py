@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,10 +10,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from store import QueueItem, Store
+from store import QueueItem, Store, StoreError
+from store.plan import Levelling
 
 from ..card import CardScreenMixin, CardScroll, ContactCard
-from ..keys import CARD_BINDINGS, QUEUE_BINDINGS
+from ..keys import CARD_BINDINGS, OUTCOME_KEYS, QUEUE_BINDINGS
 from ..safe import row, widths
 from ..widgets import RowList
 
@@ -32,6 +33,13 @@ def _late(item: QueueItem, today: date) -> tuple[str, str]:
     return ("due today", "green") if days <= 0 else (f"{days} d late", "red")
 
 
+def _planned(item: QueueItem) -> str:
+    """Where capacity levelling put a deferred item ("→ Fri 4 Dec")."""
+    if not item.deferred:
+        return ""
+    return f"→ {item.planned:%a %-d %b}" if item.planned else "→ later"
+
+
 class QueueScreen(CardScreenMixin, Screen):
     """Today's due calls and e-mails."""
 
@@ -42,6 +50,7 @@ class QueueScreen(CardScreenMixin, Screen):
         # (status id, count) per status group, refreshed on every reload;
         # the lists page their rows from the store with these.
         self.groups: dict[str, list[tuple[int, int]]] = {"call": [], "email": []}
+        self.levels: dict[str, Levelling | None] = {"call": None, "email": None}
 
     @property
     def store(self) -> Store:
@@ -73,18 +82,27 @@ class QueueScreen(CardScreenMixin, Screen):
 
     def _render_call(self, item: QueueItem, width: int) -> Text:
         late, colour = _late(item, self.store.today())
-        name_w, company_w, phone_w = widths(width, 2 + 13 + 8 + 2, (40, 30, 30))
-        return row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
+        name_w, company_w, phone_w = widths(width, 2 + 13 + 8 + 12 + 3, (40, 30, 30))
+        text = row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
                    (item.company, company_w, "dim"), (item.phone, min(phone_w, 18), ""),
                    (" " + late, 13, colour),
-                   (f"{item.attempts} tried" if item.attempts else "", 8, "yellow"))
+                   (f"{item.attempts} tried" if item.attempts else "", 8, "yellow"),
+                   (_planned(item), 12, "italic"))
+        if item.deferred:
+            text.stylize("dim")
+        return text
 
     def _render_email(self, item: QueueItem, width: int) -> Text:
         late, colour = _late(item, self.store.today())
-        name_w, company_w, email_w = widths(width, 2 + 14 + 1, (30, 25, 45))
-        return row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
+        name_w, company_w, email_w = widths(width, 2 + 14 + 8 + 12 + 3, (30, 25, 45))
+        text = row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
                    (item.company, company_w, "dim"), (item.email, email_w, ""),
-                   (late, 14, colour))
+                   (late, 14, colour),
+                   (f"{item.attempts} bounce" if item.attempts else "", 8, "yellow"),
+                   (_planned(item), 12, "italic"))
+        if item.deferred:
+            text.stylize("dim")
+        return text
 
     def _empty(self, what: str) -> str:
         if self.store.count_contacts() == 0:
@@ -93,11 +111,12 @@ class QueueScreen(CardScreenMixin, Screen):
 
     def _count(self, kind: str) -> int:
         self.groups[kind] = self.store.queue_counts(kind=kind)
+        self.levels[kind] = self.store.levelling(kind=kind, counts=self.groups[kind])
         return sum(n for _, n in self.groups[kind])
 
     def _page(self, kind: str, offset: int, limit: int) -> list[QueueItem]:
         return self.store.queue_page(kind=kind, offset=offset, limit=limit,
-                                     counts=self.groups[kind])
+                                     counts=self.groups[kind], levelling=self.levels[kind])
 
     def reload(self) -> None:
         """Re-read the queue.  The cursor keeps its place in each list, so
@@ -107,15 +126,24 @@ class QueueScreen(CardScreenMixin, Screen):
         calls.reload()
         emails.reload()
         today = self.store.today()
-        done = self.store.done_today()
-        self.query_one("#topbar", Static).update(Text.assemble(
-            (" dailyreach ", "bold reverse"), "  ",
-            (today.strftime("%A %-d %B %Y"), "bold"), "   ",
-            f"calls {calls.row_count:,} due, {done['call']} done · "
-            f"e-mails {emails.row_count:,} due, {done['email']} done",
-        ))
-        self.query_one("#calls-title", Static).update(Text(f" Calls due ({calls.row_count:,})"))
-        self.query_one("#emails-title", Static).update(Text(f" E-mails due ({emails.row_count:,})"))
+        bar = Text.assemble((" dailyreach ", "bold reverse"), "  ",
+                            (today.strftime("%A %-d %B %Y"), "bold"))
+        for kind, lst, label in (("call", calls, "calls"), ("email", emails, "e-mails")):
+            done = self.store.worked_count(kind)
+            share = self.levels[kind].today_share if self.levels[kind] else lst.row_count
+            bar.append(f"   {label} {done} done, {share:,} left")
+            deferred = lst.row_count - share
+            if deferred:
+                bar.append(f" (+{deferred:,} deferred)", style="dim")
+        self.query_one("#topbar", Static).update(bar)
+        for kind, lst, label, wid in (("call", calls, "Calls due", "#calls-title"),
+                                      ("email", emails, "E-mails due", "#emails-title")):
+            share = self.levels[kind].today_share if self.levels[kind] else lst.row_count
+            title = f" {label} ({lst.row_count:,})"
+            if share < lst.row_count:
+                title = (f" {label} ({lst.row_count:,}): {share:,} for today, "
+                         f"{lst.row_count - share:,} deferred to later days by your daily capacity")
+            self.query_one(wid, Static).update(Text(title))
         self.query_one("#legend", Static).update(self.app.legend())
         self._show_card()
 
@@ -138,6 +166,88 @@ class QueueScreen(CardScreenMixin, Screen):
             self.app.reclassify([item.contact_id], letter, item.name)
 
     def action_done(self) -> None:
-        item = self._focused_list().current
+        item = self._focused_item()
         if item is not None:
             self.app.mark_done(item)
+
+    # ------------------------------------------------------------ outcomes
+    def _focused_item(self) -> QueueItem | None:
+        if self.app.screen is not self:  # a key that arrived as a pop-up opened
+            return None
+        return self._focused_list().current
+
+    def action_outcome(self, number: int) -> None:
+        item = self._focused_item()
+        if item is None:
+            return
+        outcome = OUTCOME_KEYS[number][item.kind]
+        if outcome is None:
+            self.app.bell()
+            self.notify(f"{number} is for calls only; for an e-mail: Enter sent, 1 bounced.",
+                        severity="warning")
+            return
+        self.app.log_outcome(item, outcome)
+
+    def action_note(self) -> None:
+        from .prompts import NoteScreen
+
+        item = self._focused_item()
+        if item is None:
+            return
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                outcome, note = result
+                self.app.log_outcome(item, outcome, note or None)
+
+        self.app.push_screen(NoteScreen(item), done)
+
+    def action_snooze(self) -> None:
+        from .prompts import SnoozeScreen
+
+        item = self._focused_item()
+        if item is None:
+            return
+
+        def done(until: date | None) -> None:
+            if until is not None:
+                self.app.snooze(item, until)
+
+        self.app.push_screen(SnoozeScreen(item, self.store.today()), done)
+
+    def action_skip(self) -> None:
+        item = self._focused_item()
+        if item is not None:
+            self.app.snooze(item, self.store.today() + timedelta(days=1), reason="skip")
+
+    def action_compose(self) -> None:
+        item = self._focused_item()
+        if item is None:
+            return
+        if not self.store.contact(item.contact_id)["email"]:
+            self.app.bell()
+            self.notify(f"{item.name} has no e-mail address.", severity="warning", markup=False)
+            return
+        self.app.compose_email(item.contact_id)
+
+    def action_copy(self) -> None:
+        """Calls: copy the phone number, dialable; e-mails: the filled-in
+        message from the template."""
+        from ..compose import copy_text, dialable, filled_email
+
+        item = self._focused_item()
+        if item is None:
+            return
+        if item.kind == "call":
+            number = dialable(item.phone, self.store.settings()["phone_region"])
+            copy_text(self.app, number, f"{item.name}: {number}", contact_id=None)
+            return
+        try:
+            address, subject, body = filled_email(self.store, item.contact_id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        from store.mail import as_text
+
+        copy_text(self.app, as_text(address, subject, body), f"e-mail to {item.name}",
+                  contact_id=item.contact_id)

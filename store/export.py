@@ -1,0 +1,207 @@
+"""Writing files for people: the contact export (CSV or XLSX) and a private
+file writer shared with the plan document.
+
+Exported files are created readable by their owner only (0600), written to
+a temporary file first and renamed into place, so a failure never leaves a
+half-written file.  Cells a spreadsheet would run as a formula are
+neutralised (see :func:`neutralise`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .db import Store
+from .errors import StoreError
+from .scheme import MARKETING_ROLES, ROLE_DELETE
+from .text import clean
+
+#: Column headers, named as Act! names them so an export can be imported again.
+COLUMNS = ("Contact", "First Name", "Last Name", "Company", "Title", "E-mail", "Other E-mails",
+           "Phone", "Extension", "Mobile Phone", "Home Phone", "Alternate Phone", "Fax Phone",
+           "Other Phones", "ID/Status", "Status 2", "Record Manager", "Create Date", "Last Reach",
+           "Notes")
+_PHONE_COLUMNS = {"work": "Phone", "mobile": "Mobile Phone", "home": "Home Phone",
+                  "alternate": "Alternate Phone", "fax": "Fax Phone"}
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# digits and the punctuation phone numbers are written with: such a value
+# cannot name a function or a cell, so it is left as it is
+_PHONE_LIKE = re.compile(r"[+-]?[\d\s().\-/]*\d[\d\s().\-/]*")
+
+
+def is_dangerous(value: str) -> bool:
+    """Whether a spreadsheet could treat ``value`` as a formula."""
+    return bool(value) and value.startswith(_FORMULA_START) and not _PHONE_LIKE.fullmatch(value)
+
+
+def neutralise(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a value starting with ``=``,
+    ``+``, ``-``, ``@``, tab or CR gets a leading apostrophe, unless it is
+    a plain number such as ``+1 555 0100`` (which then re-imports as is)."""
+    return "'" + value if is_dangerous(value) else value
+
+
+def write_private(path: str | os.PathLike, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path``, readable by the owner only.  An existing
+    file is replaced only with ``force``."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise StoreError(f"{target} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
+    if target.exists() and not force:
+        raise StoreError(f"{target} already exists; choose another name or add --force to replace it")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise StoreError(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:  # mkstemp creates the file as 0600
+            fh.write(data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write {target}: {exc.strerror}") from None
+        raise
+    return target
+
+
+def select_statuses(store: Store, *, marketing: bool = False,
+                    keys: str | None = None) -> tuple[list[int | None], str]:
+    """Status ids to export (None stands for unclassified) and a description.
+
+    Nothing chosen: every contact except those marked for deletion.
+    ``marketing``: prospects and new leads.  ``keys``: the statuses named by
+    letter (``?`` or ``-`` for unclassified); these add to ``marketing``.
+    """
+    statuses = store.statuses()
+    chosen: list[int | None] = []
+    what = []
+    if marketing:
+        chosen += [s.id for s in statuses if s.role in MARKETING_ROLES]
+        what.append("marketing (" + ", ".join(s.name for s in statuses if s.role in MARKETING_ROLES) + ")")
+    if keys:
+        for letter in keys.replace(",", "").replace(" ", ""):
+            if letter in "?-":
+                chosen.append(None)
+                what.append("unclassified")
+            else:
+                status = store.status_by_key(letter)
+                chosen.append(status.id)
+                what.append(status.name)
+    if not marketing and not keys:
+        chosen = [s.id for s in statuses if s.role != ROLE_DELETE] + [None]
+        what.append("all contacts except those marked for deletion")
+    return list(dict.fromkeys(chosen)), ", ".join(dict.fromkeys(what))
+
+
+def _rows(store: Store, status_ids: list[int | None]) -> tuple[list[str], list[list[str]]]:
+    names = {s.id: s.name for s in store.statuses()}
+    known = [i for i in status_ids if i is not None]
+    clauses = []
+    params: list = []
+    if known:
+        clauses.append("status_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(known))
+    if None in status_ids:
+        clauses.append("status_id IS NULL")
+    if not clauses:
+        return list(COLUMNS), []
+    extra_columns: dict[str, None] = {}
+    records = []
+    for r in store.conn.execute(
+        f"SELECT * FROM contacts WHERE {' OR '.join(clauses)} ORDER BY sort_name, id", params
+    ):
+        emails = [e["value"] for e in json.loads(r["emails"] or "[]")]
+        phones = json.loads(r["phones"] or "[]")
+        row = {
+            "Contact": r["name"], "First Name": r["first_name"], "Last Name": r["last_name"],
+            "Company": r["company"], "Title": r["title"],
+            "E-mail": emails[0] if emails else "", "Other E-mails": "; ".join(emails[1:]),
+            "ID/Status": names.get(r["status_id"]) if r["status_id"] else r["status_raw"],
+            "Status 2": r["status2"], "Record Manager": r["owner"],
+            "Create Date": (r["created_at"] or "")[:10], "Last Reach": r["last_call_reached"],
+            "Notes": r["notes"],
+        }
+        others = []
+        for phone in phones:
+            column = _PHONE_COLUMNS.get(phone.get("type", ""), "")
+            if column and not row.get(column):
+                row[column] = phone["value"]
+                if column == "Phone" and phone.get("ext"):
+                    row["Extension"] = phone["ext"]
+            else:
+                others.append(phone["value"])
+        row["Other Phones"] = "; ".join(others)
+        extra = json.loads(r["extra"] or "{}")
+        for key in extra:
+            if key not in COLUMNS:
+                extra_columns.setdefault(key)
+        records.append((row, extra))
+    header = list(COLUMNS) + list(extra_columns)
+    rows = []
+    for row, extra in records:
+        values = [row.get(h) if h in COLUMNS else extra.get(h) for h in header]
+        rows.append([clean(v, multiline=True) if v is not None else "" for v in values])
+    return header, rows
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    # a byte-order mark tells spreadsheets the file is UTF-8
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Contacts"
+    for r, values in enumerate([header, *rows], start=1):
+        for c, value in enumerate(values, start=1):
+            if value == "":
+                continue
+            cell = ws.cell(row=r, column=c)
+            # every value is a text cell: never a formula, never a number
+            # (so leading zeros and "+" in phone numbers stay)
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.data_type = "s"
+            if is_dangerous(value):
+                cell.quotePrefix = True  # stays text even when edited
+            if r == 1:
+                cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def export_contacts(store: Store, path: str | os.PathLike, *, marketing: bool = False,
+                    keys: str | None = None, force: bool = False) -> dict:
+    """Write the chosen contacts to ``path``: XLSX if it ends in ``.xlsx``,
+    CSV if in ``.csv``.  Returns a summary (file, format, contacts, selection)."""
+    target = Path(path).expanduser()
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise StoreError(f"{target}: the file name must end in .csv or .xlsx")
+    status_ids, what = select_statuses(store, marketing=marketing, keys=keys)
+    header, rows = _rows(store, status_ids)
+    data = _xlsx_bytes(header, rows) if suffix == ".xlsx" else _csv_bytes(header, rows)
+    written = write_private(target, data, force=force)
+    return {"file": str(written), "format": suffix[1:], "contacts": len(rows), "selection": what}

@@ -1,0 +1,309 @@
+"""Outcomes, snooze, capacity, the plan editor, the day and personal e-mail,
+driven through the TUI as a user would (TODAY is Thursday 2026-12-03)."""
+
+from __future__ import annotations
+
+import stat
+from datetime import date
+
+from store.importer import ImportReport, import_records
+from tui.app import ComposeScreen, DailyReachApp, DayScreen, PlanScreen, QueueScreen
+from tui.widgets import RowList
+
+from conftest import contact_id, make_record
+
+SIZE = (120, 36)
+
+
+def names(lst: RowList) -> list[str]:
+    return [lst.row_at(i).name for i in range(lst.row_count)]
+
+
+def visible_text(lst: RowList) -> str:
+    return "\n".join(lst.render_line(y).text for y in range(lst.size.height))
+
+
+async def test_digit_records_an_attempt_and_undo_removes_it(small_store):
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        calls = app.screen.query_one("#calls", RowList)
+        await pilot.press("2")  # no answer
+        await pilot.pause()
+        latest = small_store.history(kim)[0]
+        assert (latest["kind"], latest["outcome"]) == ("call", "no-answer")
+        c = small_store.contact(kim)
+        assert (c["next_call_due"], c["call_hold_until"], c["call_attempts"]) == (
+            "2026-10-30", "2026-12-05", 1)
+        assert names(calls) == ["Pat Prospect"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert names(calls) == ["Kim Key", "Pat Prospect"]
+        assert small_store.contact(kim)["call_attempts"] == 0
+        await pilot.press("down", "3")  # Pat: wrong number
+        await pilot.pause()
+        assert small_store.history(contact_id(small_store, "Pat Prospect"))[0]["outcome"] == "wrong-number"
+
+
+async def test_email_digits_one_is_bounced_others_refused(small_store):
+    app = DailyReachApp(small_store)
+    sam = contact_id(small_store, "Sam Second")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "2")  # no "no answer" for e-mails
+        await pilot.pause()
+        assert small_store.history(sam)[0]["kind"] == "call"  # nothing logged
+        await pilot.press("1")
+        await pilot.pause()
+        assert (small_store.history(sam)[0]["kind"], small_store.history(sam)[0]["outcome"]) == (
+            "email", "bounced")
+        assert small_store.contact(sam)["next_email_due"] == "2020-01-01"
+
+
+async def test_outcome_with_a_note(small_store):
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("semicolon", "1", *"back Tuesday", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        latest = small_store.history(kim)[0]
+        assert (latest["outcome"], latest["note"]) == ("message", "back Tuesday")
+        # Enter as the outcome: reached, with a note
+        await pilot.press("semicolon", "enter", *"renewal in March", "enter")
+        await pilot.pause()
+        pat = contact_id(small_store, "Pat Prospect")
+        latest = small_store.history(pat)[0]
+        assert (latest["outcome"], latest["note"]) == ("reached", "renewal in March")
+        # Esc cancels without logging
+        before = len(small_store.history(kim))
+        await pilot.press("home", "semicolon", "2", *"x", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert len(small_store.history(kim)) == before
+
+
+async def test_snooze_days_or_date_and_bad_values_are_refused(small_store):
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("greater_than_sign", *"999", "enter")
+        await pilot.pause()
+        assert "use 1 to 365" in str(app.screen.query_one("#snooze-error").render())
+        await pilot.press(*["backspace"] * 3, *"2026-12-01", "enter")
+        await pilot.pause()
+        assert "in the past" in str(app.screen.query_one("#snooze-error").render())
+        assert small_store.contact(kim)["call_hold_until"] is None
+        await pilot.press(*["backspace"] * 10, "7", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert small_store.contact(kim)["call_snoozed_until"] == "2026-12-10"  # Dec 3 + 7
+        assert small_store.contact(kim)["email_snoozed_until"] is None  # only the call
+        await pilot.press("greater_than_sign", *"2026-12-24", "enter")  # Pat, to a date
+        await pilot.pause()
+        assert small_store.contact(contact_id(small_store, "Pat Prospect"))["call_snoozed_until"] == "2026-12-24"
+        assert app.screen.query_one("#calls", RowList).row_count == 0
+
+
+async def test_skip_for_today(small_store):
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("minus")
+        await pilot.pause()
+        assert small_store.contact(kim)["call_hold_until"] == "2026-12-04"
+        assert names(app.screen.query_one("#calls", RowList)) == ["Pat Prospect"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert names(app.screen.query_one("#calls", RowList)) == ["Kim Key", "Pat Prospect"]
+
+
+async def test_queue_shows_what_capacity_deferred(small_store):
+    small_store.set_setting("calls_per_day", "1")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        calls = app.screen.query_one("#calls", RowList)
+        assert names(calls) == ["Kim Key", "Pat Prospect"]
+        assert "1 for today, 1 deferred" in str(app.screen.query_one("#calls-title").render())
+        text = visible_text(calls)
+        assert "→ Fri 4 Dec" in text.splitlines()[1] and "→" not in text.splitlines()[0]
+        assert "1 left (+1 deferred)" in str(app.screen.query_one("#topbar").render())
+        await pilot.press("enter")  # Kim reached: the day's one call is done
+        await pilot.pause()
+        assert "0 for today, 1 deferred" in str(app.screen.query_one("#calls-title").render())
+        assert "calls 1 done, 0 left" in str(app.screen.query_one("#topbar").render())
+
+
+async def test_plan_editor_changes_a_cadence_and_the_queue_follows(small_store):
+    app = DailyReachApp(small_store)
+    pat = contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await pilot.press("down", "down", "down", "down", "enter")  # Prospect
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 3, *"abc", "enter", "enter", "enter")
+        await pilot.pause()
+        assert "'abc' is not a number of days" in str(app.screen.query_one("#editor-error").render())
+        assert small_store.status_by_key("P").call_days == 182
+        await pilot.press("shift+tab", "shift+tab", *["backspace"] * 3, *"300", "enter", "enter",
+                          "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        assert small_store.status_by_key("P").call_days == 300
+        assert small_store.contact(pat)["next_call_due"] == "2027-02-25"  # May 1 + 300
+        await pilot.press("f2")
+        await pilot.pause()
+        assert names(app.screen.query_one("#calls", RowList)) == ["Kim Key"]
+
+
+async def test_plan_screen_shows_load_and_capacity_editing(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("tab", "enter", "ctrl+u", *"ten", "enter")  # calls per day
+        await pilot.pause()
+        assert "not a whole number" in str(app.screen.query_one("#editor-error").render())
+        await pilot.press("ctrl+u", "enter")  # empty: no limit is fine
+        await pilot.pause()
+        await pilot.press("enter", "ctrl+u", "0", "enter")
+        await pilot.pause()
+        assert "out of range" in str(app.screen.query_one("#editor-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        # 2 calls due this week, then Kim again in week 13: a limit of ... well below
+        small_store.set_setting("calls_per_day", "1")
+        small_store.set_plan("p", call_days="1")
+        app.screen.reload()
+        load = str(app.screen.query_one("#load").render())
+        # calls per working day: 7/5 × (1/90 + 1/180 + 1/1) = 1.423 → 1.4 over a limit of 1
+        assert "Over capacity: 1.4 calls a day needed, 1 allowed" in load
+        chart = str(app.screen.query_one("#chart").render())
+        assert "3 Dec" in chart and "25 Feb" in chart
+
+
+async def test_day_screen(small_store):
+    small_store.set_setting("calls_per_day", "5")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "2")  # Kim reached, Pat no answer
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, DayScreen)
+        text = str(app.screen.query_one("#day-text").render())
+        assert "Calls: 2 done of 2 for today" in text
+        assert "1 reached, 1 no answer" in text
+        assert "Next working day, Friday 4 December" in text
+        assert "Done for the day" not in text  # Sam's e-mail is still left
+        await pilot.press("f2", "tab", "enter", "f9")
+        await pilot.pause()
+        assert "Done for the day" in str(app.screen.query_one("#day-text").render())
+
+
+DEFAULT_BODY_SAM = (
+    "Hi Sam,\n\nYou came to mind today, so a short question: is there one thing on your desk "
+    "at the moment where an extra pair of hands or a second opinion would help? A one-line "
+    "reply is plenty, and if it's something I can help with, I will.\n\nAll the best,\nRobin\n")
+
+
+async def test_compose_copy_and_mark_sent(small_store):
+    small_store.set_owner_name("Robin")
+    app = DailyReachApp(small_store)
+    sam = contact_id(small_store, "Sam Second")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        assert app.screen.subject == "A quick question, Sam"
+        assert app.screen.body == DEFAULT_BODY_SAM
+        await pilot.press("end", *" Thanks!")  # edit the first line
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        expected = ("To: sam@cogs.test\nSubject: A quick question, Sam\n\n"
+                    + DEFAULT_BODY_SAM.replace("Hi Sam,", "Hi Sam, Thanks!", 1))
+        assert app.clipboard == expected
+        draft = small_store.path.parent / "drafts" / f"email-{sam}.txt"
+        assert draft.read_text() == expected
+        assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        latest = small_store.history(sam)[0]
+        assert (latest["kind"], latest["outcome"], latest["note"]) == (
+            "email", "sent", "A quick question, Sam")
+        assert small_store.contact(sam)["next_email_due"] == "2027-03-03"  # Dec 3 + 90
+        assert app.screen.query_one("#emails", RowList).row_count == 0
+
+
+async def test_mail_client_and_its_fallback(small_store, monkeypatch):
+    import tui.screens.compose as compose
+
+    opened = []
+    monkeypatch.setattr(compose, "open_mail_client", lambda url: opened.append(url) or True)
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "ctrl+e")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert opened == ["mailto:sam@cogs.test?subject=A%20quick%20question%2C%20Sam&body="
+                          + opened[0].split("&body=")[1]]
+        assert "%0D%0A%0DYou%20came" not in opened[0] and "Hi%20Sam%2C%0D%0A%0D%0AYou" in opened[0]
+        monkeypatch.setattr(compose, "open_mail_client", lambda url: False)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.clipboard.startswith("To: sam@cogs.test\nSubject: A quick question, Sam")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+    assert small_store.history(contact_id(small_store, "Sam Second"))[0]["kind"] == "call"
+
+
+async def test_template_edit_fills_the_next_email(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "ctrl+e", "ctrl+t")
+        await pilot.pause()
+        subject = app.screen.query_one("#template-subject")
+        subject.value = "Hello {firstname}"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "{firstname}" in str(app.screen.query_one("#template-error").render())
+        assert small_store.settings()["email_subject"] == "A quick question, {first_name}"
+        subject.value = "Hello {first_name} at {company}"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        assert app.screen.subject == "Hello Sam at Cogs"
+
+
+async def test_copy_on_the_call_list_gives_a_dialable_number(tmp_path):
+    from store import Store
+
+    from conftest import TODAY
+
+    store = Store(tmp_path / "dial.db", today=TODAY)
+    import_records(store, [make_record(2, "Dee Dial", status="Key Client",
+                                       phone="(212) 555-0187", created=date(2026, 1, 1))],
+                   ImportReport(file="t"))
+    store.set_setting("phone_region", "us")
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert app.clipboard == "+12125550187"
+    store.close()
