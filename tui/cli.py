@@ -220,7 +220,7 @@ def queue_cmd(state: Context, day: str | None, as_json: bool) -> None:
         for i in group:
             late = i.overdue_days(when)
             reach = i.phone if kind == "call" else i.email
-            status = (f"never {'called' if kind == 'call' else 'e-mailed'}" if i.last_done is None
+            status = (f"never {'reached' if kind == 'call' else 'e-mailed'}" if i.last_done is None
                       else f"{late} d late" if late else "due today")
             if i.attempts:
                 status += f", {i.attempts} attempt{'s' if i.attempts != 1 else ''}"

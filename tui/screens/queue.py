@@ -25,10 +25,11 @@ from ..widgets import RowList
 
 
 def _late(item: QueueItem, today: date) -> tuple[str, str]:
-    """How late an item is, and its colour.  A contact never called (or
+    """How late an item is, and its colour.  A contact never reached (or
     e-mailed) says so rather than counting days from the day it arrived."""
     if item.last_done is None:
-        return ("never " + ("called" if item.kind == "call" else "e-mailed"), "yellow")
+        # "reached", not "called": a contact may have been tried already
+        return ("never " + ("reached" if item.kind == "call" else "e-mailed"), "yellow")
     days = item.overdue_days(today)
     return ("due today", "green") if days <= 0 else (f"{days} d late", "red")
 
