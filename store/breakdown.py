@@ -40,13 +40,18 @@ class BreakdownMixin:
         unclassified / none), ``count`` and ``percent`` of all contacts.
 
         Rows follow the status list's order (unclassified last); within a
-        status, the largest groups first, then by name.
+        status, the largest groups first, then by name.  Status 2 and owner
+        values that differ only in case count as one.
         """
         fields = parse_by(by)
+        # status 2 and owner group ignoring case, as the contacts filters
+        # match them, so a cell's count is the number of contacts it lists
         columns = {"status": "c.status_id", "status2": "nullif(trim(c.status2), '')",
                    "owner": "nullif(trim(c.owner), '')"}
-        select = ", ".join(f"{columns[f]} AS {f}" for f in fields)
-        group = ", ".join(str(i + 1) for i in range(len(fields)))
+        select = ", ".join(f"{columns[f]} AS {f}" if f == "status" else
+                           f"min({columns[f]}) AS {f}" for f in fields)
+        group = ", ".join(columns[f] if f == "status" else f"{columns[f]} COLLATE NOCASE"
+                          for f in fields)
         rows = self.conn.execute(
             f"SELECT {select}, count(*) AS n FROM contacts c GROUP BY {group}").fetchall()
         total = sum(r["n"] for r in rows)
