@@ -183,18 +183,20 @@ class EditingMixin:
                                                    "company": r["company"], "reasons": []})
                 entry["reasons"].append(reason)
 
-        if emails:
+        # Each check first narrows with a cheap text test (the e-mail in the
+        # stored list, the digits in the search text), then confirms exactly.
+        for email in emails:
             add(self.conn.execute(
-                "SELECT id, name, company FROM contacts c WHERE c.email_norm IN"
-                " (SELECT value FROM json_each(?)) OR EXISTS (SELECT 1 FROM json_each(c.emails) e"
-                "  WHERE lower(json_extract(e.value, '$.value')) IN (SELECT value FROM json_each(?)))"
-                " ORDER BY id", [json.dumps(emails), json.dumps(emails)]), "same e-mail")
-        if digits:
+                "SELECT id, name, company FROM contacts c WHERE c.email_norm = ?"
+                " OR (instr(lower(c.emails), ?) > 0 AND EXISTS (SELECT 1 FROM json_each(c.emails) e"
+                "     WHERE lower(json_extract(e.value, '$.value')) = ?)) ORDER BY id",
+                [email, email, email]), "same e-mail")
+        for number in digits:
             add(self.conn.execute(
-                "SELECT id, name, company FROM contacts c WHERE EXISTS (SELECT 1 FROM"
-                " json_each(c.phones) p WHERE dr_digits(json_extract(p.value, '$.value'))"
-                " IN (SELECT value FROM json_each(?))) ORDER BY id", [json.dumps(digits)]),
-                "same phone")
+                "SELECT id, name, company FROM contacts c WHERE instr(c.search_text, ?) > 0"
+                " AND EXISTS (SELECT 1 FROM json_each(c.phones) p"
+                "     WHERE dr_digits(json_extract(p.value, '$.value')) = ?) ORDER BY id",
+                [number, number]), "same phone")
         if name:
             add(self.conn.execute(
                 "SELECT id, name, company FROM contacts WHERE lower(name) = lower(?)"

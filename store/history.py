@@ -79,9 +79,8 @@ class HistoryMixin:
         )
         return cur.lastrowid
 
-    def _check_ids(self, conn: sqlite3.Connection, ids: list[int]) -> None:
-        found = {r[0] for r in conn.execute(
-            f"SELECT id FROM contacts WHERE id {_IN_IDS}", [_ids_json(ids)])}
+    @staticmethod
+    def _check_found(ids: list[int], found: dict[int, object]) -> None:
         missing = [i for i in ids if i not in found]
         if missing:
             more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
@@ -100,12 +99,11 @@ class HistoryMixin:
         statement each for history and contacts, so 100,000 contacts stay quick."""
         from .db import StatusChange
 
-        self._check_ids(conn, ids)
         new_id = new.id if new else None
-        id_json = _ids_json(ids)
-        old_by_id = {r[0]: r[1] for r in conn.execute(
-            f"SELECT id, status_id FROM contacts WHERE id {_IN_IDS} AND status_id IS NOT ?",
-            [id_json, new_id])}
+        current = {r[0]: r[1] for r in conn.execute(
+            f"SELECT id, status_id FROM contacts WHERE id {_IN_IDS}", [_ids_json(ids)])}
+        self._check_found(ids, current)
+        old_by_id = {i: v for i, v in current.items() if v != new_id}
         if not old_by_id:
             return []
         changed = [i for i in ids if i in old_by_id]
@@ -135,11 +133,10 @@ class HistoryMixin:
     def _apply_status2(self, conn: sqlite3.Connection, ids: list[int], value: str | None, *,
                        source: str, note: str | None = None, label: str | None = None,
                        batch: int | None = None) -> list[FieldChange]:
-        self._check_ids(conn, ids)
-        id_json = _ids_json(ids)
-        old_by_id = {r[0]: r[1] for r in conn.execute(
-            f"SELECT id, status2 FROM contacts WHERE id {_IN_IDS}"
-            " AND coalesce(status2, '') IS NOT coalesce(?, '')", [id_json, value])}
+        current = {r[0]: r[1] for r in conn.execute(
+            f"SELECT id, status2 FROM contacts WHERE id {_IN_IDS}", [_ids_json(ids)])}
+        self._check_found(ids, current)
+        old_by_id = {i: v for i, v in current.items() if (v or "") != (value or "")}
         if not old_by_id:
             return []
         changed = [i for i in ids if i in old_by_id]
