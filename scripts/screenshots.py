@@ -44,8 +44,18 @@ async def shoot() -> None:
             await pilot.press("question_mark")
             await pilot.pause()
             app.save_screenshot("help.svg", path=str(OUT))
+            await pilot.press("escape", "f4", "f4")
+            await pilot.pause()
+            app.save_screenshot("breakdown.svg", path=str(OUT))
+            await pilot.press("f6")
+            await pilot.pause()
+            app.save_screenshot("cleanup.svg", path=str(OUT))
+            await pilot.press("f7")
+            await pilot.pause()
+            app.save_screenshot("triage.svg", path=str(OUT))
         store.close()
-    for name in ("queue.svg", "contacts.svg", "help.svg"):
+    for name in ("queue.svg", "contacts.svg", "help.svg", "breakdown.svg", "cleanup.svg",
+                 "triage.svg"):
         print(OUT / name)
 
 

@@ -73,7 +73,7 @@ class BreakdownScreen(Screen):
             names.append(f" {name} ", style="bold reverse" if i == self.view else "dim")
         self.query_one("#topbar", Static).update(Text.assemble(
             (" dailyreach ", "bold reverse"), "  ", ("Breakdown", "bold"), "  ", names,
-            (f"   {total:,} contacts · F4 next view · Enter lists a cell's contacts", "dim")))
+            (f"   {total:,} contacts · F4 next view · Enter lists", "dim")))
         self.query_one("#legend", Static).update(self.app.legend())
 
     def _by_status(self, table: DataTable, total: int) -> None:
