@@ -385,3 +385,50 @@ async def test_ctrl_z_after_a_restart_undoes_the_last_recorded_change(messy):
         await pilot.press("ctrl+z")  # nothing older: says so, changes nothing
         await pilot.pause()
         assert key_of(messy, "Pat Prospect") == "P"
+
+
+async def test_filters_in_the_search_box_and_a_bad_one_is_named(messy):
+    messy.update_contact(contact_id(messy, "Kim Key"), {"owner": "Dana Whitfield"})
+    messy.update_contact(contact_id(messy, "Una Alpha"), {"owner": "dana whitfield"})
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.press("slash", *'owner:"Dana Whitfield"', "enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert sorted(lst.row_at(i)["name"] for i in range(lst.row_count)) == [
+            "Kim Key", "Una Alpha"]
+        await pilot.press("slash", "ctrl+u", *"status:z due:soon", "enter")
+        await pilot.pause(0.3)
+        assert lst.row_count == 8  # both filters dropped, not applied
+        assert "due:soon" in str(app.screen.query_one("#topbar").render())
+        await pilot.press("slash", "ctrl+u", *"status:? due:today", "enter")
+        await pilot.pause(0.3)
+        # unclassified contacts have no plan, so none is due
+        assert lst.row_count == 0
+        await pilot.press("slash", "ctrl+u", *"s:k due:overdue", "enter")
+        await pilot.pause(0.3)
+        assert [lst.row_at(i)["name"] for i in range(lst.row_count)] == ["Kim Key"]
+
+
+async def test_owner_view_drills_down_to_the_owners_contacts(messy):
+    for name in ("Kim Key", "Pat Prospect", "Una Alpha"):
+        messy.update_contact(contact_id(messy, name), {"owner": "Dana O'Neil"})
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f4", "f4", "f4")  # by status × owner
+        await pilot.pause()
+        table = app.screen.query_one("#breakdown")
+        # columns: Status, Total, then the owners by size with (none) last:
+        # Dana O'Neil (3 contacts), (none) (5)
+        assert str(table.columns[list(table.columns)[2]].label) == "Dana O'Neil"
+        last = table.row_count - 1
+        assert str(table.get_cell_at((last, 2))) == "3"
+        table.move_cursor(row=last, column=2)  # the owner's total
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert sorted(lst.row_at(i)["name"] for i in range(lst.row_count)) == [
+            "Kim Key", "Pat Prospect", "Una Alpha"]
