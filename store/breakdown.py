@@ -40,7 +40,8 @@ class BreakdownMixin:
         unclassified / none), ``count`` and ``percent`` of all contacts.
 
         Rows follow the status list's order (unclassified last); within a
-        status, the largest groups first, then by name.  Status 2 and owner
+        status, the largest groups first (those without a value last), then
+        by name.  Status 2 and owner
         values that differ only in case count as one.
         """
         fields = parse_by(by)
@@ -75,10 +76,10 @@ class BreakdownMixin:
             if "status" in fields:
                 status = next((s for s in statuses.values() if s.name == item["status"]), None)
                 parts.append(status.position if status else 1 << 30)
+            others = [f for f in fields if f != "status"]
+            parts += [item[f] is None for f in others]
             parts.append(-item["count"])
-            for f in fields:
-                if f != "status":
-                    parts += [item[f] is None, (item[f] or "").casefold()]
+            parts += [(item[f] or "").casefold() for f in others]
             return tuple(parts)
 
         out.sort(key=order)

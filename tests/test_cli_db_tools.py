@@ -13,7 +13,6 @@ import stat
 import subprocess
 import sys
 from collections import Counter
-from datetime import date
 
 import pytest
 
