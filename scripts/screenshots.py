@@ -54,8 +54,18 @@ async def shoot() -> None:
             await pilot.press("f2", "tab", "ctrl+e")
             await pilot.pause()
             app.save_screenshot("compose.svg", path=str(OUT))
+            await pilot.press("escape", "f4", "f4")
+            await pilot.pause()
+            app.save_screenshot("breakdown.svg", path=str(OUT))
+            await pilot.press("f6")
+            await pilot.pause()
+            app.save_screenshot("cleanup.svg", path=str(OUT))
+            await pilot.press("f7")
+            await pilot.pause()
+            app.save_screenshot("triage.svg", path=str(OUT))
         store.close()
-    for name in ("queue.svg", "contacts.svg", "help.svg", "plan.svg", "day.svg", "compose.svg"):
+    for name in ("queue.svg", "contacts.svg", "help.svg", "plan.svg", "day.svg", "compose.svg",
+                 "breakdown.svg", "cleanup.svg", "triage.svg"):
         print(OUT / name)
 
 

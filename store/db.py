@@ -26,13 +26,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .backup import BackupMixin
+from .breakdown import BreakdownMixin
+from .cleanup import CleanupMixin
+from .editing import EditingMixin
 from .errors import StoreError
 from .plan import (
     CALL_OUTCOMES, DEFAULT_RETRY_DAYS, DEFAULT_WORKING_DAYS, EMAIL_OUTCOMES, Capacity, Levelling,
     format_working_days, forecast, level, parse_cadence, parse_region, parse_whole,
     parse_working_days, per_working_day,
 )
-from .scheme import ROLE_DELETE, ROLE_PERSONAL, Status, status_key, validate_scheme
+from .history import HistoryMixin
+from .scheme import (
+    ROLE_DELETE, ROLE_PERSONAL, Status, normalize_raw, status_key, validate_scheme,
+)
+from .status2 import Status2Mixin
 from .text import clean
 
 ENV_DB = "DAILYREACH_DB"
@@ -100,6 +108,9 @@ class StatusChange:
     contact_id: int
     old_key: str | None
     new_key: str | None
+    #: The change batch (one user action) this change belongs to; undo with
+    #: :meth:`Store.undo`.
+    batch: int | None = None
 
 
 _FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"})
@@ -143,8 +154,12 @@ def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
     return fold(" ".join(parts))
 
 
-class Store:
-    """An open dailyreach database."""
+class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMixin, BackupMixin):
+    """An open dailyreach database.
+
+    The mixins (one module each) hold the methods for the history and undo,
+    status 2, the status clean-up, editing, the breakdown and backups.
+    """
 
     def __init__(self, path: str | os.PathLike, *, today: date | None = None):
         self.path = Path(path)
@@ -159,6 +174,7 @@ class Store:
             with self.transaction() as conn:
                 self._refresh(conn, None, history=True)
                 conn.execute("DELETE FROM settings WHERE key = '_rebuild_derived'")
+        self._status2: list | None = None
 
     # ------------------------------------------------------------------ setup
     def _connect(self) -> sqlite3.Connection:
@@ -180,6 +196,7 @@ class Store:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA foreign_keys = ON")
+            _add_functions(conn)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StoreError(f"{path}: could not switch the database to WAL mode")
@@ -251,6 +268,7 @@ class Store:
             raise
         finally:
             self._statuses = None
+            self._status2 = None
             self._settings = None
 
     def forget_cache(self) -> None:
@@ -258,6 +276,7 @@ class Store:
         have changed them)."""
         self._statuses = None
         self._settings = None
+        self._status2 = None
 
     # ------------------------------------------------------------------ clock
     def today(self) -> date:
@@ -417,8 +436,9 @@ class Store:
             raise StoreError(f"no contact with id {contact_id}")
         return self._contact_dict(row)
 
-    def _filter(self, search: str | None, status: str | None) -> tuple[str, list]:
-        clauses, params = [], []
+    def _filter(self, search: str | None, status: str | None, status2: str | None = None,
+                owner: str | None = None, due: str | None = None) -> tuple[str, list]:
+        clauses, params = self._more_filters(status2, owner, due)
         if search:
             for word in search_words(search):
                 clauses.append("instr(c.search_text, ?) > 0")
@@ -432,17 +452,58 @@ class Store:
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params
 
-    def count_contacts(self, *, search: str | None = None, status: str | None = None) -> int:
-        where, params = self._filter(search, status)
+    #: ``due`` filter values: due for a call or an e-mail today or earlier,
+    #: or before today.
+    DUE_FILTERS = ("today", "overdue")
+
+    def _more_filters(self, status2: str | None, owner: str | None,
+                      due: str | None) -> tuple[list[str], list]:
+        """Clauses for the status 2, owner and due filters.  ``status2`` and
+        ``owner`` match whole values, ignoring case; ``"-"`` means none."""
+        clauses, params = [], []
+        for column, value in (("status2", status2), ("owner", owner)):
+            if value is None:
+                continue
+            value = " ".join(clean(value).split())
+            if value in ("-", ""):
+                clauses.append(f"coalesce(c.{column}, '') = ''")
+            else:
+                clauses.append(f"c.{column} = ? COLLATE NOCASE")
+                params.append(value)
+        if due is not None:
+            if due not in self.DUE_FILTERS:
+                raise StoreError(f"due filter {due!r} is not one of: {', '.join(self.DUE_FILTERS)}")
+            op = "<=" if due == "today" else "<"
+            clauses.append(f"(c.next_call_due {op} ? OR c.next_email_due {op} ?)")
+            params += [self.today().isoformat()] * 2
+        return clauses, params
+
+    def count_contacts(self, *, search: str | None = None, status: str | None = None,
+                       status2: str | None = None, owner: str | None = None,
+                       due: str | None = None) -> int:
+        where, params = self._filter(search, status, status2, owner, due)
         return self.conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
 
+    def contact_ids(self, *, search: str | None = None, status: str | None = None,
+                    status2: str | None = None, owner: str | None = None,
+                    due: str | None = None) -> list[int]:
+        """Ids of every contact the filters match, in list order (for "select all")."""
+        where, params = self._filter(search, status, status2, owner, due)
+        return [r[0] for r in self.conn.execute(
+            f"SELECT c.id FROM contacts c{where} ORDER BY c.sort_name, c.id", params)]
+
     def contacts(self, *, search: str | None = None, status: str | None = None,
-                 offset: int = 0, limit: int | None = None) -> list[dict]:
+                 status2: str | None = None, owner: str | None = None,
+                 due: str | None = None, offset: int = 0,
+                 limit: int | None = None) -> list[dict]:
         """Contacts sorted by last name, first name; one page when ``limit`` is set.
 
-        ``status`` is a key letter, or ``"-"`` for unclassified contacts.
+        ``status`` is a key letter, or ``"-"`` for unclassified contacts;
+        ``status2`` and ``owner`` a whole value (any case) or ``"-"`` for
+        none; ``due`` is ``"today"`` (a call or e-mail due today or earlier)
+        or ``"overdue"`` (due before today).
         """
-        where, params = self._filter(search, status)
+        where, params = self._filter(search, status, status2, owner, due)
         # Page over ids first (the sort index covers them), then read only
         # the rows on the page: skipping to a far offset stays cheap.
         # With a search, scanning the table and sorting the matches beats
@@ -455,9 +516,10 @@ class Store:
         return [self._contact_dict(r) for r in self.conn.execute(sql, params)]
 
     def contact_index(self, contact_id: int, *, search: str | None = None,
-                      status: str | None = None) -> int | None:
+                      status: str | None = None, status2: str | None = None,
+                      owner: str | None = None, due: str | None = None) -> int | None:
         """Position of a contact in :meth:`contacts` order, or None if filtered out."""
-        where, params = self._filter(search, status)
+        where, params = self._filter(search, status, status2, owner, due)
         row = self.conn.execute(
             "SELECT sort_name, id FROM contacts WHERE id = ?", [contact_id]
         ).fetchone()
@@ -487,37 +549,17 @@ class Store:
 
     # ---------------------------------------------------------------- changes
     def set_status(self, contact_ids: Iterable[int], key: str | None, *,
-                   source: str = "app", note: str | None = None) -> list[StatusChange]:
+                   source: str = "app", note: str | None = None,
+                   label: str | None = None) -> list[StatusChange]:
         """Give contacts a status (``None``: unclassified), recording each change.
 
-        Contacts already in that status are left alone.  Returns the changes
-        made, so the caller can undo them.
+        Contacts already in that status are left alone.  All the changes form
+        one batch (see :meth:`undo`); returns them, in the order given.
         """
         new = self.status_by_key(key) if key else None
         ids = list(dict.fromkeys(int(i) for i in contact_ids))
-        changes: list[StatusChange] = []
-        when = self.now()
         with self.transaction() as conn:
-            for cid in ids:
-                row = conn.execute("SELECT status_id FROM contacts WHERE id = ?", [cid]).fetchone()
-                if row is None:
-                    raise StoreError(f"no contact with id {cid}")
-                old = self._status_by_id(row["status_id"])
-                if (old.id if old else None) == (new.id if new else None):
-                    continue
-                conn.execute(
-                    "UPDATE contacts SET status_id = ?, updated_at = ? WHERE id = ?",
-                    [new.id if new else None, when, cid],
-                )
-                conn.execute(
-                    "INSERT INTO activities (contact_id, kind, at, note, old_status, new_status,"
-                    " old_status_id, new_status_id, source) VALUES (?, 'status', ?, ?, ?, ?, ?, ?, ?)",
-                    [cid, when, note, old.name if old else None, new.name if new else None,
-                     old.id if old else None, new.id if new else None, source],
-                )
-                changes.append(StatusChange(cid, old.key if old else None, new.key if new else None))
-            self._refresh(conn, [c.contact_id for c in changes])
-        return changes
+            return self._apply_status(conn, ids, new, source=source, note=note, label=label)
 
     def log(self, contact_id: int, kind: str, outcome: str | None, *,
             at: str | date | None = None, note: str | None = None, source: str = "app") -> int:
@@ -983,3 +1025,13 @@ class Store:
             out.setdefault("next_day", {"date": nxt.isoformat()})
             out["next_day"][kind] = {"due": nxt_due, "planned": nxt_planned}
         return out
+
+def _digits(value: str | None) -> str:
+    return "".join(ch for ch in value or "" if ch.isdigit())
+
+
+def _add_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the store's queries use: ``dr_norm`` (a raw status as a
+    status-map key) and ``dr_digits`` (the digits of a phone number)."""
+    conn.create_function("dr_norm", 1, lambda v: normalize_raw(v or ""), deterministic=True)
+    conn.create_function("dr_digits", 1, _digits, deterministic=True)

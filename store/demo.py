@@ -171,4 +171,23 @@ def build_demo(store: Store, count: int = 300, seed: int = 7) -> ImportReport:
         seen.add(rec.identity())
         records.append(rec)
     report = ImportReport(file="demo", format="demo", rows=len(records))
-    return import_records(store, records, report)
+    import_records(store, records, report)
+    _demo_status2(store, random.Random(seed + 1))
+    return report
+
+
+#: The demo's status 2 list: where each contact came from.
+DEMO_STATUS2 = ["Referral", "Web", "Trade show", "Cold call"]
+
+
+def _demo_status2(store: Store, rng: random.Random) -> None:
+    """A status 2 list, and values on about two contacts in three, set as an
+    import would set them (no history rows, nothing to undo)."""
+    have = {v.name for v in store.status2_values()}
+    for name in DEMO_STATUS2:
+        if name not in have:
+            store.add_status2(name)
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM contacts ORDER BY id")]
+    rows = [(rng.choice(DEMO_STATUS2), cid) for cid in ids if rng.random() < 0.65]
+    with store.transaction() as conn:
+        conn.executemany("UPDATE contacts SET status2 = ? WHERE id = ?", rows)

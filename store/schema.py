@@ -15,7 +15,7 @@ MIGRATION_SET = "dailyreach"
 #: ``_sqlite_migrations`` table without importing sqlite-utils; a test checks
 #: it matches the steps registered below.
 STEP_NAMES = ("m001_initial", "m002_queue_indexes", "m002a_activities_by_time",
-              "m005_outcomes_snooze")
+              "m004_history_batches_status2", "m005_outcomes_snooze")
 
 
 def _statements(db, statements: list[str]) -> None:
@@ -121,6 +121,42 @@ def build_migrations():
         # pass over every activity.
         db.execute("CREATE INDEX activities_at ON activities(at)")
 
+    @migrations(name="m004_history_batches_status2")
+    def m004_history_batches_status2(db):
+        _widen_activity_kinds(db, ("status2", "edit"))
+        _statements(db, [
+            # One row per user action that changed statuses (a single key
+            # press, a bulk change, a clean-up mapping): its activities
+            # carry the batch id, so the whole action can be undone at once,
+            # in this session or after a restart.
+            """CREATE TABLE change_batches (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                label TEXT NOT NULL,
+                source TEXT NOT NULL,
+                undoes INTEGER,
+                undone_by INTEGER,
+                map_raw_norm TEXT,
+                map_before INTEGER,
+                map_after INTEGER
+            )""",
+            "ALTER TABLE activities ADD COLUMN batch_id INTEGER",
+            # Before and after values of a status 2 change or a field edit
+            # (status changes keep using old_status / new_status).
+            "ALTER TABLE activities ADD COLUMN field TEXT",
+            "ALTER TABLE activities ADD COLUMN old_value TEXT",
+            "ALTER TABLE activities ADD COLUMN new_value TEXT",
+            "CREATE INDEX activities_batch ON activities(batch_id)",
+            # The second, user-defined list (industry, source, region...).
+            """CREATE TABLE status2_values (
+                id INTEGER PRIMARY KEY,
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE
+            )""",
+            "CREATE INDEX contacts_status2 ON contacts(status2 COLLATE NOCASE)",
+            "CREATE INDEX contacts_owner ON contacts(owner COLLATE NOCASE)",
+        ])
+
     @migrations(name="m005_outcomes_snooze")
     def m005_outcomes_snooze(db):
         # Outcomes, retries and snoozes.  E-mail attempts (bounces), the
@@ -162,3 +198,37 @@ def build_migrations():
         ])
 
     return migrations
+
+
+def _widen_activity_kinds(db, kinds: tuple[str, ...]) -> None:
+    """Allow more values in the CHECK on ``activities.kind``.
+
+    SQLite cannot alter a CHECK constraint, so the table is rebuilt from its
+    own stored definition (whatever columns other steps have added survive),
+    with its rows, indexes and triggers, inside the migration's transaction.
+    """
+    import re
+
+    (sql,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'activities'"
+    ).fetchone()
+    match = re.search(r"CHECK\s*\(\s*kind\s+IN\s*\(([^)]*)\)\s*\)", sql, re.IGNORECASE)
+    if match is None:
+        return  # no CHECK on kind: every value is already allowed
+    present = re.findall(r"'([^']*)'", match.group(1))
+    wanted = present + [k for k in kinds if k not in present]
+    if wanted == present:
+        return
+    check = "CHECK (kind IN (" + ", ".join(f"'{k}'" for k in wanted) + "))"
+    new_sql = sql[:match.start()] + check + sql[match.end():]
+    new_sql = re.sub(r"^CREATE TABLE\s+\"?activities\"?", "CREATE TABLE activities_new", new_sql,
+                     flags=re.IGNORECASE)
+    extras = [r[0] for r in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'activities'"
+        " AND type IN ('index', 'trigger') AND sql IS NOT NULL")]
+    db.execute(new_sql)
+    db.execute("INSERT INTO activities_new SELECT * FROM activities")
+    db.execute("DROP TABLE activities")
+    db.execute("ALTER TABLE activities_new RENAME TO activities")
+    for extra in extras:
+        db.execute(extra)

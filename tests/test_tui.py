@@ -197,7 +197,7 @@ async def test_contacts_list_pages_from_sql(tmp_path, monkeypatch):
 
 async def test_keymap_file_remaps_a_binding(small_store, tmp_path, monkeypatch):
     keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"app.contacts": "f4", "queue.done": "x"}')
+    keymap.write_text('{"app.contacts": "f12", "queue.done": "x"}')
     monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -205,7 +205,7 @@ async def test_keymap_file_remaps_a_binding(small_store, tmp_path, monkeypatch):
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
-        await pilot.press("f4")
+        await pilot.press("f12")
         await pilot.pause()
         assert isinstance(app.screen, ContactsScreen)
     # the letter binding was refused: x is still free for statuses

@@ -12,6 +12,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -22,25 +23,38 @@ from store.plan import OUTCOME_LABELS
 
 from .keys import APP_BINDINGS, load_keymap
 from .safe import safe
+from .screens.breakdown import BreakdownScreen
+from .screens.cleanup import CleanupScreen
 from .screens.compose import ComposeScreen
+from .screens.confirm import ConfirmScreen
 from .screens.contacts import ContactsScreen
 from .screens.day import DayScreen
+from .screens.detail import DetailScreen, EditContactScreen
 from .screens.help import HelpScreen
 from .screens.plan import PlanScreen
 from .screens.queue import QueueScreen
+from .screens.status2 import Status2Screen
+from .screens.triage import TriageScreen
 
-__all__ = ["ComposeScreen", "ContactsScreen", "DailyReachApp", "DayScreen", "HelpScreen",
-           "PlanScreen", "QueueScreen"]
+__all__ = ["BreakdownScreen", "CleanupScreen", "ComposeScreen", "ContactsScreen",
+           "DailyReachApp", "DayScreen", "DetailScreen", "EditContactScreen", "HelpScreen",
+           "PlanScreen", "QueueScreen", "Status2Screen", "TriageScreen"]
+
+#: A bulk change of this many contacts or more asks first.
+BULK_CONFIRM = 20
 
 
 @dataclass
 class Undo:
-    """One undoable step: status changes, one logged activity, or a snooze."""
+    """One undoable step: change batches (status, status 2, clean-up
+    mappings; undone through the store's history), one logged activity,
+    or snoozes."""
 
     label: str
     changes: list[StatusChange] | None = None
     activity_id: int | None = None
     snooze_ids: list[int] | None = None
+    batches: list[int] | None = None
 
 
 class DailyReachApp(App):
@@ -87,7 +101,24 @@ class DailyReachApp(App):
                             self.action_show_day)
         yield SystemCommand("Edit the e-mail template", "The text personal e-mails start from",
                             self.action_edit_template)
+        yield SystemCommand("Breakdown", "Contacts by status, status 2, owner (F4)",
+                            self.action_show_breakdown)
+        yield SystemCommand("Status clean-up", "Map raw imported status values (F6)",
+                            self.action_show_cleanup)
+        yield SystemCommand("Triage", "Classify unclassified contacts one by one (F7)",
+                            self.action_show_triage)
+        yield SystemCommand("New contact", "Add a contact by hand (Ctrl+N)", self.action_new_contact)
+        yield SystemCommand("Status 2 list", "Add, rename or remove status 2 values",
+                            self.action_show_status2)
         yield SystemCommand("Undo", "Undo the last change (Ctrl+Z)", self.action_undo)
+        yield SystemCommand("Undo last recorded change",
+                            "Revert the newest status change in history, from any session",
+                            self.action_undo_history)
+        yield SystemCommand("Back up now", "Write a verified backup of the database",
+                            self.action_backup)
+        yield SystemCommand("Purge contacts marked Delete",
+                            "Back up and verify, then delete them and their history",
+                            self.action_purge)
         yield SystemCommand("Reload", "Re-read the database (F5)", self.action_refresh)
         yield SystemCommand("Help: keys and status letters", "The whole keymap (?)", self.action_help)
         yield from super().get_system_commands(screen)
@@ -112,29 +143,82 @@ class DailyReachApp(App):
         if reload is not None:
             reload()
 
-    def reclassify(self, contact_ids: list[int], letter: str, name: str) -> None:
-        keys = [s.key for s in self.store.statuses()]
+    def reclassify(self, contact_ids: list[int], letter: str, name: str,
+                   done: Callable[[], None] | None = None) -> None:
+        """A letter on one or more contacts: lower case sets the status with
+        that key, upper case (Shift) the status 2 value with that letter.
+        Many contacts at once ask for confirmation first; ``done`` runs after
+        a change is made."""
         if letter.isupper():
-            self.bell()
-            self.notify("Statuses use lower-case letters (is Caps Lock on?).", severity="warning")
+            self.set_status2(contact_ids, letter, name, done)
             return
+        keys = [s.key for s in self.store.statuses()]
         if letter.upper() not in keys:
             self.bell()
             self.notify(f"No status has the letter {letter!r}. Letters: "
                         f"{' '.join(k.lower() for k in keys)}", severity="warning", markup=False)
             return
+        status = self.store.status_by_key(letter).name
+        self._change(contact_ids, name, status, done,
+                     count=lambda: self.store.would_change(contact_ids, status=letter),
+                     apply=lambda label: self.store.set_status(contact_ids, letter, label=label))
+
+    def set_status2(self, contact_ids: list[int], letter: str, name: str,
+                    done: Callable[[], None] | None = None) -> None:
+        values = self.store.status2_values()
+        entry = next((v for v in values if v.key == letter.upper()), None)
+        if entry is None:
+            self.bell()
+            listed = " ".join(f"{v.key}={v.name}" for v in values)
+            self.notify(
+                f"No status 2 value starts with {letter.upper()!r} (is Caps Lock on?). "
+                + (f"Status 2: {listed}." if values else
+                   "The status 2 list is empty: Ctrl+P → Status 2 list."),
+                severity="warning", markup=False)
+            return
+        self._change(contact_ids, name, f"status 2 {entry.name}", done,
+                     count=lambda: self.store.would_change(contact_ids, status2=entry.name),
+                     apply=lambda label: self.store.set_status2(contact_ids, entry.name,
+                                                                label=label))
+
+    def _change(self, contact_ids: list[int], name: str, what: str, done, *, count,
+                apply) -> None:
         try:
-            changes = self.store.set_status(contact_ids, letter)
+            n = count()
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        status = self.store.status_by_key(letter).name
-        if not changes:
-            self.notify(f"{name} is already {status}.", markup=False)
+        if n == 0:
+            self.notify(f"{name} {'is' if len(contact_ids) == 1 else 'are'} already {what}.",
+                        markup=False)
             return
-        self.undo_stack.append(Undo(f"{name} → {status}", changes=changes))
-        self.notify(f"{name} → {status}   (Ctrl+Z undoes)", markup=False)
-        self._refresh_screen()
+        label = f"{name} → {what}" if len(contact_ids) == 1 else f"{n:,} contacts → {what}"
+
+        def go() -> None:
+            try:
+                changes = apply(label)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            if changes:
+                self.undo_stack.append(Undo(label, batches=[changes[0].batch]))
+                self.notify(f"{label}   (Ctrl+Z undoes)", markup=False)
+            if done is not None:
+                done()
+            self._refresh_screen()
+
+        if n >= BULK_CONFIRM:
+            question = Text.assemble("Change ", (f"{n:,} contacts", "bold"), " to ")
+            question.append_text(safe(what, "bold"))
+            question.append("?\nOne Ctrl+Z undoes the whole change.")
+            self.push_screen(ConfirmScreen(question), lambda yes: go() if yes else None)
+        else:
+            go()
+
+    def record_batches(self, label: str, batches: list[int]) -> None:
+        """Put changes a screen made through the store on the undo stack."""
+        if batches:
+            self.undo_stack.append(Undo(label, batches=batches))
 
     def mark_done(self, item: QueueItem, note: str | None = None) -> None:
         self.log_outcome(item, "reached" if item.kind == "call" else "sent", note)
@@ -171,22 +255,79 @@ class DailyReachApp(App):
         return True
 
     def action_undo(self) -> None:
+        """Undo this session's last step; with none left, the newest change
+        recorded in history (an earlier session's), so undo survives a restart."""
         if not self.undo_stack:
-            self.notify("Nothing to undo.")
+            self.action_undo_history()
             return
         step = self.undo_stack.pop()
+        contacts: list[int] = []
         try:
             if step.activity_id is not None:
                 self.store.delete_activity(step.activity_id)
             if step.snooze_ids:
                 self.store.delete_snoozes(step.snooze_ids)
+            for batch in reversed(step.batches or []):
+                contacts += self.store.undo(batch).contact_ids
             for change in step.changes or []:
                 self.store.set_status([change.contact_id], change.old_key, note="undo")
         except StoreError as exc:
             self.notify(f"Could not undo: {exc}", severity="error", markup=False)
+            self._refresh_screen()
             return
         self.notify(f"Undone: {step.label}", markup=False)
-        self._refresh_screen()
+        self._after_undo(contacts)
+
+    def action_undo_history(self) -> None:
+        try:
+            result = self.store.undo()
+        except StoreError as exc:
+            self.notify(f"Nothing to undo ({exc}).", markup=False)
+            return
+        when = result.at.replace("T", " ")[:16]
+        skipped = f"; {result.skipped} changed since, left alone" if result.skipped else ""
+        self.notify(f"Undone from history: {result.label} (made {when}){skipped}", markup=False)
+        self._after_undo(list(result.contact_ids))
+
+    def _after_undo(self, contact_ids: list[int]) -> None:
+        hook = getattr(self.screen, "after_undo", None)
+        if hook is not None:
+            hook(contact_ids)
+        else:
+            self._refresh_screen()
+
+    def action_backup(self) -> None:
+        try:
+            result = self.store.backup()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"Backup written and verified: {result.path}", markup=False, timeout=10)
+
+    def action_purge(self) -> None:
+        marked = self.store.marked_for_deletion()
+        if not marked["contacts"]:
+            self.notify("No contact is marked Delete; nothing to purge.")
+            return
+        question = Text.assemble(
+            "Delete ", (f"{marked['contacts']:,} contact(s)", "bold"), " marked Delete and their ",
+            f"{marked['activities']:,} history row(s)?\nA backup is written to ")
+        question.append_text(safe(str(self.store.backup_dir())))
+        question.append(" and verified first; if that fails, nothing is deleted.")
+
+        def go(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                result = self.store.purge()
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", markup=False, timeout=15)
+                return
+            self.notify(f"Deleted {result.contacts:,} contact(s). Backup: {result.backup.path}",
+                        markup=False, timeout=15)
+            self._refresh_screen()
+
+        self.push_screen(ConfirmScreen(question), go)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -224,6 +365,28 @@ class DailyReachApp(App):
     def compose_email(self, contact_id: int) -> None:
         """Open the compose screen for one contact."""
         self.push_screen(ComposeScreen(contact_id))
+
+    def action_show_breakdown(self) -> None:
+        if isinstance(self.screen, BreakdownScreen):
+            self.screen.next_view()
+            return
+        self._switch(BreakdownScreen)
+
+    def action_show_cleanup(self) -> None:
+        self._switch(CleanupScreen)
+
+    def action_show_triage(self) -> None:
+        self._switch(TriageScreen)
+
+    def action_show_status2(self) -> None:
+        self._switch(Status2Screen)
+
+    def action_new_contact(self) -> None:
+        if not isinstance(self.screen, EditContactScreen):
+            self.push_screen(EditContactScreen(None))
+
+    def open_contact(self, contact_id: int) -> None:
+        self.push_screen(DetailScreen(contact_id))
 
     def action_refresh(self) -> None:
         self.store.forget_cache()

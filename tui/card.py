@@ -87,9 +87,16 @@ class ContactCard(Static):
                     out.append_text(safe(h["old_status"] or "unclassified"))
                     out.append(" → ")
                     out.append_text(safe(h["new_status"] or "unclassified"))
+                elif h["kind"] in ("status2", "edit"):
+                    field = "status 2" if h["kind"] == "status2" else h.get("field") or "field"
+                    out.append("added by hand" if field == "contact" else f"{field} ")
+                    if field != "contact":
+                        out.append_text(safe(h.get("old_value") or "—"))
+                        out.append(" → ")
+                        out.append_text(safe(h.get("new_value") or "—"))
                 else:
                     out.append(f"{h['kind']} {h['outcome'] or ''}".rstrip())
-                if h["note"]:
+                if h["note"] and not (h["kind"] == "edit" and h.get("field") == "contact"):
                     out.append(" — ", style="dim")
                     out.append_text(safe(h["note"]))
                 out.append("\n")

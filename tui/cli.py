@@ -171,14 +171,20 @@ def _contact_json(contact: dict) -> dict:
 
 @cli.command("contacts")
 @click.option("--status", metavar="KEY", help="Only this status letter ('-' for unclassified).")
+@click.option("--status2", metavar="VALUE", help="Only this status 2 value ('-' for none).")
+@click.option("--owner", metavar="NAME", help="Only this owner, whole name in any case ('-' for none).")
+@click.option("--due", type=click.Choice(["today", "overdue"]),
+              help="Only contacts with a call or e-mail due (today or earlier) or overdue.")
 @click.option("--search", metavar="TEXT", help="Only contacts whose name, company, e-mail or phone contains TEXT.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
-def contacts_cmd(state: Context, status: str | None, search: str | None, as_json: bool) -> None:
+def contacts_cmd(state: Context, status: str | None, status2: str | None, owner: str | None,
+                 due: str | None, search: str | None, as_json: bool) -> None:
     """List contacts, sorted by last name."""
     if status is not None and not status.strip():
         raise click.BadParameter("needs a status letter, or - for unclassified", param_hint="--status")
-    rows = state.store(create=False).contacts(search=search, status=status)
+    rows = state.store(create=False).contacts(search=search, status=status, status2=status2,
+                                              owner=owner, due=due)
     if as_json:
         _echo_json([_contact_json(c) for c in rows])
         return
@@ -277,6 +283,221 @@ def config_cmd(state: Context, key: str | None, value: str | None) -> None:
         return
     store.set_setting(key, value)
     click.echo(f"{key} = {store.settings()[key]}")
+
+# ---------------------------------------------------------------- statuses by script
+def _contact(store, contact_id: int) -> dict:
+    return store.contact(contact_id)
+
+
+@cli.command("set-status")
+@click.argument("contact_id", type=int)
+@click.argument("key")
+@click.pass_obj
+def set_status_cmd(state: Context, contact_id: int, key: str) -> None:
+    """Give contact CONTACT_ID the status with letter KEY ('-' unclassifies).
+
+    Recorded in the contact's history like a key press in the app, and
+    undone by 'dailyreach undo'."""
+    store = state.store(create=False)
+    contact = _contact(store, contact_id)
+    new = None if key.strip() in ("-", "?") else store.status_by_key(key.strip()).key
+    changes = store.set_status([contact_id], new, source="cli")
+    target = store.status_by_key(new).name if new else "unclassified"
+    if not changes:
+        click.echo(f"{clean(contact['name'])} is already {target}")
+        return
+    click.echo(f"{clean(contact['name'])}: {clean(contact['status']) or 'unclassified'} → {target}")
+
+
+@cli.command("set-status2")
+@click.argument("contact_id", type=int)
+@click.argument("value")
+@click.pass_obj
+def set_status2_cmd(state: Context, contact_id: int, value: str) -> None:
+    """Give contact CONTACT_ID the status 2 VALUE (its name or letter; '-' clears it)."""
+    store = state.store(create=False)
+    contact = _contact(store, contact_id)
+    entry = store.status2_lookup(value)
+    changes = store.set_status2([contact_id], value, source="cli")
+    target = entry.name if entry else "none"
+    if not changes:
+        click.echo(f"{clean(contact['name'])} already has status 2 {clean(target)}")
+        return
+    click.echo(f"{clean(contact['name'])}: status 2 {clean(contact['status2']) or 'none'} → "
+               f"{clean(target)}")
+
+
+@cli.command("undo")
+@click.argument("change_id", type=int, required=False)
+@click.pass_obj
+def undo_cmd(state: Context, change_id: int | None) -> None:
+    """Undo the last recorded status or status 2 change (or CHANGE_ID from
+    'dailyreach changes'), even one made in an earlier session.  Repeat to
+    go further back."""
+    result = state.store(create=False).undo(change_id, source="cli")
+    click.echo(f"Undone: {clean(result.label)} (made {result.at.replace('T', ' ')}): "
+               f"{result.reverted} contact(s) reverted")
+    if result.skipped:
+        click.echo(f"  {result.skipped} contact(s) changed since were left as they are")
+
+
+@cli.command("changes")
+@click.option("--limit", default=20, show_default=True, help="How many to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def changes_cmd(state: Context, limit: int, as_json: bool) -> None:
+    """The latest recorded status changes, newest first (ids for 'undo')."""
+    batches = state.store(create=False).batches(limit)
+    if as_json:
+        _echo_json([{"id": b.id, "at": b.at, "label": b.label, "source": b.source,
+                     "contacts": b.contacts, "undone": b.undone} for b in batches])
+        return
+    for b in batches:
+        flag = "  (undone)" if b.undone else ""
+        click.echo(f"{b.id:>6}  {b.at.replace('T', ' ')}  {b.source:<7} {clean(b.label)}{flag}")
+
+
+@cli.group("status2", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as a JSON array.")
+@click.pass_context
+def status2_cmd(ctx: click.Context, as_json: bool) -> None:
+    """The status 2 list (industry, source, region...): show it, or change
+    it with add / rename / remove.  First letters must be unique: Shift+letter
+    sets the value in the app."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store = ctx.obj.store()
+    values = store.status2_values()
+    if as_json:
+        _echo_json([{**v.as_dict(), "contacts": store.count_contacts(status2=v.name)}
+                    for v in values])
+        return
+    if not values:
+        click.echo("The status 2 list is empty; add a value with: dailyreach status2 add NAME")
+    for v in values:
+        click.echo(f"{v.key}  {clean(v.name):<24} {store.count_contacts(status2=v.name):>7,} contacts")
+
+
+@status2_cmd.command("add")
+@click.argument("name")
+@click.pass_obj
+def status2_add(state: Context, name: str) -> None:
+    """Add NAME to the status 2 list."""
+    entry = state.store().add_status2(name)
+    click.echo(f"added {entry.key}  {clean(entry.name)}")
+
+
+@status2_cmd.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_obj
+def status2_rename(state: Context, old: str, new: str) -> None:
+    """Rename OLD (name or letter) to NEW; contacts carrying it follow."""
+    entry = state.store().rename_status2(old, new)
+    click.echo(f"renamed to {entry.key}  {clean(entry.name)}")
+
+
+@status2_cmd.command("remove")
+@click.argument("name")
+@click.option("--clear", is_flag=True, help="Also clear it on the contacts that have it.")
+@click.pass_obj
+def status2_remove(state: Context, name: str, clear: bool) -> None:
+    """Remove NAME (name or letter) from the status 2 list."""
+    cleared = state.store().remove_status2(name, clear=clear, source="cli")
+    click.echo(f"removed{f'; cleared on {cleared:,} contact(s)' if cleared else ''}")
+
+
+# ---------------------------------------------------------------- the breakdown
+@cli.command("report")
+@click.option("--by", "by", default="status", show_default=True, metavar="FIELDS",
+              help="status, status2 or owner, or two of them joined by a comma (status,status2).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as a JSON array.")
+@click.option("--csv", "csv_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the rows to a CSV file.")
+@click.option("--xlsx", "xlsx_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write them to an Excel workbook (with a pivot sheet for two fields).")
+@click.pass_obj
+def report_cmd(state: Context, by: str, as_json: bool, csv_path: Path | None,
+               xlsx_path: Path | None) -> None:
+    """The breakdown: how many contacts per status (status 2, owner...), with percentages."""
+    from store.breakdown import parse_by
+
+    fields = parse_by(by)
+    rows = state.store(create=False).breakdown(fields)
+    if csv_path:
+        from tui.report import write_csv
+
+        write_csv(rows, fields, csv_path)
+    if xlsx_path:
+        from tui.report import write_xlsx
+
+        write_xlsx(rows, fields, xlsx_path)
+    if as_json:
+        _echo_json(rows)
+        return
+    total = sum(r["count"] for r in rows)
+    biggest = max((r["count"] for r in rows), default=0)
+    for r in rows:
+        label = "  ".join(_cut(_label(r, f), 20) for f in fields)
+        bar = "█" * max(1, round(24 * r["count"] / biggest)) if r["count"] else ""
+        click.echo(f"{label}  {r['count']:>7,}  {r['percent']:>5.1f}%  {bar}")
+    click.echo(f"{total:,} contacts", err=True)
+    for path in (csv_path, xlsx_path):
+        if path:
+            click.echo(f"wrote {path}", err=True)
+
+
+def _label(row: dict, field: str) -> str:
+    if field == "status":
+        return f"{row['status_key']} {row['status']}" if row["status_key"] else "? unclassified"
+    return row[field] if row[field] is not None else "(none)"
+
+
+# ---------------------------------------------------------------- backups
+@cli.command("backup")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def backup_cmd(state: Context, file: Path | None) -> None:
+    """Write a verified backup of the database to FILE (default: a dated
+    file in the 'backups' folder beside the database)."""
+    result = state.store(create=False).backup(file)
+    click.echo(f"backup written and verified: {result.path} "
+               f"({result.contacts:,} contacts, {result.activities:,} history rows)")
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--backup-dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to back up the current database first (default: 'backups' beside it).")
+@click.pass_obj
+def restore_cmd(state: Context, file: Path, backup_dir: Path | None) -> None:
+    """Replace the database with the backup FILE, after backing up the current one."""
+    result = state.store(create=False).restore(file, backup_dir=backup_dir)
+    click.echo(f"current database saved to {result.backup.path}")
+    click.echo(f"restored {file}: {result.contacts:,} contacts, {result.activities:,} history rows")
+
+
+@cli.command("purge")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--backup-dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the backup goes (default: 'backups' beside the database).")
+@click.pass_obj
+def purge_cmd(state: Context, yes: bool, backup_dir: Path | None) -> None:
+    """Delete the contacts marked Delete, with their history, after writing
+    and verifying a backup.  If the backup fails nothing is deleted."""
+    store = state.store(create=False)
+    marked = store.marked_for_deletion()
+    if not marked["contacts"]:
+        click.echo("No contact is marked Delete; nothing to purge.")
+        return
+    where = backup_dir or store.backup_dir()
+    if not yes:
+        click.confirm(f"Delete {marked['contacts']:,} contact(s) marked Delete and their "
+                      f"{marked['activities']:,} history row(s), after a backup to {where}?",
+                      abort=True, err=True)
+    result = store.purge(backup_dir=backup_dir)
+    click.echo(f"backup written and verified: {result.backup.path}")
+    click.echo(f"deleted {result.contacts:,} contact(s) and {result.activities:,} history row(s)")
 
 
 def _contact_id(value: str) -> int:

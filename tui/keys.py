@@ -19,6 +19,10 @@ APP_BINDINGS = [
     Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("f2", "show_queue", "Queue", id="app.queue"),
     Binding("f3", "show_contacts", "Contacts", id="app.contacts"),
+    Binding("f4", "show_breakdown", "Breakdown", id="app.breakdown"),
+    Binding("f6", "show_cleanup", "Clean-up", id="app.cleanup"),
+    Binding("f7", "show_triage", "Triage", id="app.triage"),
+    Binding("ctrl+n", "new_contact", "New", show=False, id="app.new_contact"),
     Binding("ctrl+z", "undo", "Undo", id="app.undo"),
     Binding("f5,ctrl+r", "refresh", "Refresh", show=False, id="app.refresh"),
     Binding("f8", "show_plan", "Plan", id="app.plan"),
@@ -71,6 +75,46 @@ CARD_BINDINGS = [
 CONTACTS_BINDINGS = [
     Binding("slash", "focus_search", "Search", key_display="/", id="contacts.search"),
     Binding("escape", "back", "Back", id="contacts.back"),
+    Binding("enter", "open", "Open", id="contacts.open"),
+    Binding("space", "select", "Select", id="contacts.select"),
+    Binding("ctrl+a", "select_all", "Select all", id="contacts.select_all"),
+]
+
+DETAIL_BINDINGS = [
+    Binding("ctrl+e", "edit", "Edit", id="detail.edit"),
+    Binding("enter", "note", "Add note", id="detail.note"),
+    Binding("escape", "back", "Back", id="detail.back"),
+]
+
+EDIT_BINDINGS = [
+    Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+]
+
+TRIAGE_BINDINGS = [
+    Binding("right,down", "step(1)", "Skip", key_display="→", id="triage.next"),
+    Binding("left,up", "step(-1)", "Previous", key_display="←", id="triage.previous"),
+    Binding("enter", "open", "Open", id="triage.open"),
+    Binding("escape", "back", "Back", id="triage.back"),
+]
+
+CLEANUP_BINDINGS = [
+    Binding("enter", "accept", "Accept guess", id="cleanup.accept"),
+    Binding("escape", "back", "Back", id="cleanup.back"),
+]
+
+BREAKDOWN_BINDINGS = [
+    Binding("escape", "back", "Back", id="breakdown.back"),
+]
+
+CONFIRM_BINDINGS = [
+    Binding("enter", "answer(True)", "Yes", id="confirm.yes"),
+    Binding("escape", "answer(False)", "No", id="confirm.no"),
+]
+
+STATUS2_BINDINGS = [
+    Binding("enter", "rename", "Rename", id="status2.rename"),
+    Binding("delete", "remove", "Remove", id="status2.remove"),
+    Binding("escape", "back", "Back", id="status2.back"),
 ]
 
 #: Rows for the help screen and README: (binding id or None, keys, what, where).
@@ -90,8 +134,29 @@ KEYMAP_ROWS = [
     ("queue.copy", "Ctrl+K", "copy: the phone number / the filled-in e-mail", "queue"),
     ("card.down", "]", "scroll the contact card down", "queue, contacts"),
     ("card.up", "[", "scroll the contact card up", "queue, contacts"),
-    ("contacts.search", "/", "search name, company, e-mail, phone", "contacts"),
-    ("contacts.back", "Esc", "leave the search box; then back to the queue", "contacts"),
+    (None, "A–Z (Shift+letter)", "give the focused contact that status 2 value", "lists"),
+    ("contacts.search", "/", "search; status: status2: owner: due: filter", "contacts"),
+    ("contacts.select", "Space", "select / unselect (a letter then changes all)", "contacts"),
+    ("contacts.select_all", "Ctrl+A", "select every contact the search matches", "contacts"),
+    ("contacts.open", "Enter", "open the contact: every field and its history", "contacts"),
+    ("contacts.back", "Esc", "clear selection / leave search; then back", "contacts"),
+    ("detail.edit", "Ctrl+E", "edit the contact's fields", "contact"),
+    ("detail.note", "Enter", "add a note", "contact"),
+    (None, "Enter", "save the form (in any one-line box)", "edit form"),
+    ("edit.cancel", "Esc", "leave the form without saving", "edit form"),
+    ("triage.next", "→ / ↓", "skip to the next unclassified contact", "triage"),
+    ("triage.previous", "← / ↑", "back to the previous one", "triage"),
+    ("triage.open", "Enter", "open the contact", "triage"),
+    ("cleanup.accept", "Enter", "map the value (or group) to its guessed status", "clean-up"),
+    ("status2.rename", "Enter", "rename the value (or add the one typed)", "status 2 list"),
+    ("status2.remove", "Delete", "remove the value from the list", "status 2 list"),
+    ("detail.back", "Esc", "leave the note box; then back", "contact"),
+    ("triage.back", "Esc", "back to the queue", "triage"),
+    ("cleanup.back", "Esc", "back to the queue", "clean-up"),
+    ("breakdown.back", "Esc", "back to the queue", "breakdown"),
+    ("status2.back", "Esc", "leave the box; then back to the queue", "status 2 list"),
+    ("confirm.yes", "Enter", "yes, go ahead", "questions"),
+    ("confirm.no", "Esc", "no, change nothing", "questions"),
     ("app.undo", "Ctrl+Z", "undo the last change (repeatable)", "everywhere"),
     ("app.queue", "F2", "today's queue", "everywhere"),
     ("app.contacts", "F3", "contacts", "everywhere"),
@@ -104,6 +169,10 @@ KEYMAP_ROWS = [
     ("compose.sent", "Ctrl+S", "mark the e-mail sent", "compose"),
     ("compose.template", "Ctrl+T", "edit the template", "compose"),
     ("compose.cancel", "Esc", "back, recording nothing", "compose"),
+    ("app.breakdown", "F4", "the breakdown (again: next view)", "everywhere"),
+    ("app.cleanup", "F6", "status clean-up: map raw imported values", "everywhere"),
+    ("app.triage", "F7", "triage: classify unclassified ones one by one", "everywhere"),
+    ("app.new_contact", "Ctrl+N", "add a contact by hand", "everywhere"),
     ("app.refresh", "F5 / Ctrl+R", "reload (see other windows' changes)", "everywhere"),
     ("app.help", "? / F1", "this help", "everywhere"),
     (None, "Ctrl+P", "command palette", "everywhere"),
@@ -114,6 +183,8 @@ KEYMAP_ROWS = [
 BINDING_IDS = {
     b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS + CARD_BINDINGS
     + PLAN_BINDINGS + COMPOSE_BINDINGS
+    + DETAIL_BINDINGS + TRIAGE_BINDINGS + CLEANUP_BINDINGS + BREAKDOWN_BINDINGS + STATUS2_BINDINGS
+    + CONFIRM_BINDINGS + EDIT_BINDINGS
 } | {"list.up", "list.down", "list.page_up", "list.page_down", "list.first", "list.last"}
 
 

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Static
 
 PAGE = 100
 
@@ -180,3 +181,41 @@ class RowList(ScrollView, can_focus=True):
         segments = [Segment(s.text, base + s.style if s.style else base)
                     for s in text.render(self.app.console) if s.text != "\n"]
         return Strip(segments).adjust_cell_length(width, base)
+
+
+class LetterTarget(Static, can_focus=True):
+    """A focusable panel showing one contact, where letters are status keys.
+
+    Like :class:`RowList`, it handles every key at once, in arrival order:
+    a letter goes to ``on_letter(letter)`` (lower case: status, upper case:
+    status 2), any other key runs the bindings from here up to the app.  So
+    "k", "p", "s" typed quickly in triage classify three contacts in turn.
+    """
+
+    DEFAULT_CSS = """
+    LetterTarget { height: auto; }
+    LetterTarget:focus { background: $boost; }
+    """
+
+    def __init__(self, on_letter: Callable[[str], None], *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._on_letter_cb = on_letter
+
+    async def on_key(self, event: events.Key) -> None:
+        focused = self.app.focused
+        if focused is not self:
+            if focused is not None:
+                event.stop()
+                event.prevent_default()
+                focused.post_message(events.Key(event.key, event.character))
+            return
+        char = event.character
+        if char and len(char) == 1 and char.isascii() and char.isalpha():
+            event.stop()
+            event.prevent_default()
+            self._on_letter_cb(char)
+            return
+        if await self.app._check_bindings(event.key):
+            event.stop()
+            event.prevent_default()

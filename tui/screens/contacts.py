@@ -1,4 +1,5 @@
-"""Every contact, paged from SQL, with search and one-letter status."""
+"""Every contact, paged from SQL, with search, filters, selection and
+one-letter status."""
 
 from __future__ import annotations
 
@@ -8,23 +9,36 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store import Store
+from store import Store, StoreError
 
 from ..card import CardScreenMixin, CardScroll, ContactCard
+from ..filters import parse_query
 from ..keys import CARD_BINDINGS, CONTACTS_BINDINGS
-from ..safe import row, widths
+from ..safe import row, safe, widths
 from ..widgets import RowList
 
 
 class ContactsScreen(CardScreenMixin, Screen):
-    """Every contact, paged from SQL, with search and one-letter status."""
+    """Every contact, paged from SQL, with search and one-letter status.
+
+    ``search`` pre-fills the search box (the breakdown opens a cell's
+    contacts this way); with ``pushed`` Esc returns to the screen below
+    instead of the queue.
+    """
 
     BINDINGS = CONTACTS_BINDINGS + CARD_BINDINGS
 
-    def __init__(self) -> None:
+    def __init__(self, search: str = "", *, pushed: bool = False) -> None:
         super().__init__()
+        self.query_text = search
         self.search = ""
+        self.filters: dict[str, str] = {}
+        self.problem = ""
+        self.pushed = pushed
+        #: Ids of the selected contacts; a letter then changes all of them.
+        self.selected: set[int] = set()
         self._timer = None
+        self._parse(search, check=False)
 
     @property
     def store(self) -> Store:
@@ -32,7 +46,9 @@ class ContactsScreen(CardScreenMixin, Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
-        yield Input(placeholder="Search name, company, e-mail or phone  (/ to focus, Esc to leave)",
+        yield Input(value=self.query_text,
+                    placeholder="Search name, company, e-mail, phone; filter with status:k "
+                                "status2:web owner:\"Dana W\" due:today|overdue  (/ focuses)",
                     id="search")
         with Horizontal():
             with Vertical(id="lists"):
@@ -44,20 +60,46 @@ class ContactsScreen(CardScreenMixin, Screen):
         yield Static(id="legend")
         yield Footer()
 
+    # ------------------------------------------------------------ query
+    def _parse(self, text: str, *, check: bool = True) -> None:
+        """Split the search box into words and filters; a filter value that
+        cannot work (an unknown status letter...) is dropped and named."""
+        self.search, filters = parse_query(text)
+        self.problem = ""
+        for name in list(filters):
+            try:
+                self._check(name, filters[name], check)
+            except StoreError as exc:
+                self.problem = str(exc)
+                del filters[name]
+        self.filters = filters
+
+    def _check(self, name: str, value: str, with_store: bool) -> None:
+        if name == "due" and value not in Store.DUE_FILTERS:
+            raise StoreError(f"due:{value} is not one of: "
+                             + ", ".join(f"due:{d}" for d in Store.DUE_FILTERS))
+        if name == "status" and value not in ("-", "?", "unclassified") and with_store:
+            self.store.status_by_key(value)
+
     def _count(self) -> int:
-        return self.store.count_contacts(search=self.search)
+        return self.store.count_contacts(search=self.search, **self.filters)
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
-        return self.store.contacts(search=self.search, offset=offset, limit=limit)
+        return self.store.contacts(search=self.search, offset=offset, limit=limit, **self.filters)
 
+    # ------------------------------------------------------------ drawing
     @staticmethod
     def _columns(width: int) -> list[int]:
         return [*widths(width, 2 + 15 + 16 + 1, (26, 20, 30)), 16]
 
     def _render_contact(self, c: dict, width: int) -> Text:
         key = c["status_key"] or "?"
+        mark = "✓" if c["id"] in self.selected else " "
         name_w, company_w, email_w, phone_w = self._columns(width)
-        return row((f" {key}", 2, "bold" if c["status_key"] else "bold yellow"),
+        style = "bold" if c["status_key"] else "bold yellow"
+        if mark != " ":
+            style = "bold green"
+        return row((f"{mark}{key}", 2, style),
                    (c["name"], name_w, ""), (c["company"], company_w, "dim"),
                    (c["email"], email_w, ""), (c["phone"], phone_w, ""),
                    ("" if c["status_key"] else c["status_raw"], 15, "yellow italic"))
@@ -75,6 +117,7 @@ class ContactsScreen(CardScreenMixin, Screen):
             ("Unclassified as", 15, "bold")))
 
     def on_mount(self) -> None:
+        self._parse(self.query_text)  # now with the store at hand
         self.reload()
         self.set_focus(self.query_one("#contacts", RowList))
 
@@ -86,10 +129,18 @@ class ContactsScreen(CardScreenMixin, Screen):
         lst.reload()
         total = self.store.count_contacts()
         shown = lst.row_count
-        self.query_one("#topbar", Static).update(Text.assemble(
+        narrowed = bool(self.search or self.filters)
+        bar = Text.assemble(
             (" dailyreach ", "bold reverse"), "  ", ("Contacts", "bold"), "   ",
-            f"{shown:,} of {total:,}" if self.search else f"{total:,} contacts",
-        ))
+            f"{shown:,} of {total:,}" if narrowed else f"{total:,} contacts",
+        )
+        if self.selected:
+            bar.append(f"   {len(self.selected):,} selected (a letter changes all; Esc clears)",
+                       style="bold green")
+        if self.problem:
+            bar.append("   ")
+            bar.append_text(safe(self.problem, "bold red"))
+        self.query_one("#topbar", Static).update(bar)
         self.query_one("#legend", Static).update(self.app.legend())
         self._header()
         self._show_card()
@@ -98,13 +149,15 @@ class ContactsScreen(CardScreenMixin, Screen):
         c = self.query_one("#contacts", RowList).current
         self.query_one("#card", ContactCard).show(self.store, c["id"] if c else None)
 
+    # ------------------------------------------------------------ search box
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(0.15, lambda: self._apply_search(event.value))
 
     def _apply_search(self, value: str) -> None:
-        self.search = value.strip()
+        self.query_text = value
+        self._parse(value)
         self.query_one("#contacts", RowList).cursor = 0
         self.reload()
 
@@ -117,9 +170,39 @@ class ContactsScreen(CardScreenMixin, Screen):
     def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
         self._show_card()
 
+    # ------------------------------------------------------------ actions
     def _letter(self, contact: dict | None, letter: str) -> None:
-        if contact is not None:
+        if self.selected:
+            ids = sorted(self.selected)
+            self.app.reclassify(ids, letter, f"{len(ids):,} selected contacts",
+                                done=self._clear_selection)
+        elif contact is not None:
             self.app.reclassify([contact["id"]], letter, contact["name"])
+
+    def _clear_selection(self) -> None:
+        self.selected.clear()
+
+    def action_select(self) -> None:
+        lst = self.query_one("#contacts", RowList)
+        contact = lst.current
+        if contact is None:
+            return
+        self.selected ^= {contact["id"]}
+        lst.action_move(1)
+        self.reload()
+
+    def action_select_all(self) -> None:
+        ids = set(self.store.contact_ids(search=self.search, **self.filters))
+        if ids and ids <= self.selected:
+            self.selected -= ids
+        else:
+            self.selected |= ids
+        self.reload()
+
+    def action_open(self) -> None:
+        contact = self.query_one("#contacts", RowList).current
+        if contact is not None:
+            self.app.open_contact(contact["id"])
 
     def action_focus_search(self) -> None:
         self.set_focus(self.query_one("#search", Input))
@@ -128,5 +211,10 @@ class ContactsScreen(CardScreenMixin, Screen):
         search = self.query_one("#search", Input)
         if search.has_focus:
             self.set_focus(self.query_one("#contacts", RowList))
+        elif self.selected:
+            self.selected.clear()
+            self.reload()
+        elif self.pushed:
+            self.app.pop_screen()
         else:
             self.app.action_show_queue()

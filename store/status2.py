@@ -1,0 +1,123 @@
+"""Status 2: a second, user-defined list (industry, source, region...).
+
+Like the status list, every value starts with its own letter, so one key
+(Shift + that letter in the app) sets it.  Contacts hold the value's name in
+``contacts.status2``; renaming a value renames it on every contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import StoreError
+from .text import clean
+
+
+@dataclass(frozen=True)
+class Status2:
+    id: int
+    name: str
+    position: int
+
+    @property
+    def key(self) -> str:
+        return self.name[:1].upper()
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "name": self.name}
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(clean(name).split())
+
+
+def validate_status2(names: list[str]) -> None:
+    """Raise unless every name is usable and first letters are unique."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if not name:
+            raise StoreError("a status 2 value needs a name")
+        if not name[0].isalpha():
+            raise StoreError(f"status 2 value {name!r} must start with a letter (its key)")
+        key = name[0].upper()
+        if key in seen:
+            if seen[key].casefold() == name.casefold():
+                raise StoreError(f"status 2 value {name!r} is already in the list")
+            raise StoreError(
+                f"status 2 values {seen[key]!r} and {name!r} both start with {key!r}; "
+                "every value needs its own first letter")
+        seen[key] = name
+
+
+class Status2Mixin:
+    """The status 2 list (mixed into ``Store``)."""
+
+    def status2_values(self) -> list[Status2]:
+        if self._status2 is None:
+            self._status2 = [
+                Status2(r["id"], r["name"], r["position"])
+                for r in self.conn.execute("SELECT * FROM status2_values ORDER BY position, id")
+            ]
+        return self._status2
+
+    def status2_lookup(self, value: str | None) -> Status2 | None:
+        """The list entry ``value`` names — its name in any case, or its
+        letter — or ``None`` for ``None``, ``""`` and ``"-"`` (no status 2)."""
+        if value is None:
+            return None
+        text = _clean_name(value)
+        if text in ("", "-"):
+            return None
+        values = self.status2_values()
+        for entry in values:
+            if entry.name.casefold() == text.casefold():
+                return entry
+        if len(text) == 1:
+            for entry in values:
+                if entry.key == text.upper():
+                    return entry
+        listed = ", ".join(f"{v.key.lower()} {v.name}" for v in values) or "the list is empty"
+        raise StoreError(f"{text!r} is not in the status 2 list ({listed})")
+
+    def add_status2(self, name: str) -> Status2:
+        name = _clean_name(name)
+        validate_status2([v.name for v in self.status2_values()] + [name])
+        with self.transaction() as conn:
+            position = conn.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM status2_values").fetchone()[0]
+            cur = conn.execute("INSERT INTO status2_values (position, name) VALUES (?, ?)",
+                               [position, name])
+        return Status2(cur.lastrowid, name, position)
+
+    def rename_status2(self, old: str, new: str) -> Status2:
+        """Rename a value; every contact carrying it (in any case) follows."""
+        entry = self.status2_lookup(old)
+        if entry is None:
+            raise StoreError("name the status 2 value to rename")
+        new = _clean_name(new)
+        validate_status2([new if v.id == entry.id else v.name for v in self.status2_values()])
+        with self.transaction() as conn:
+            conn.execute("UPDATE status2_values SET name = ? WHERE id = ?", [new, entry.id])
+            conn.execute("UPDATE contacts SET status2 = ? WHERE status2 = ? COLLATE NOCASE",
+                         [new, entry.name])
+        return Status2(entry.id, new, entry.position)
+
+    def remove_status2(self, name: str, *, clear: bool = False, source: str = "app") -> int:
+        """Remove a value from the list.  If contacts carry it, ``clear=True``
+        clears it on them first (recorded in their history, one batch);
+        otherwise nothing changes and the error says how many carry it.
+        Returns the number of contacts cleared."""
+        entry = self.status2_lookup(name)
+        if entry is None:
+            raise StoreError("name the status 2 value to remove")
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM contacts WHERE status2 = ? COLLATE NOCASE ORDER BY id", [entry.name])]
+        if ids and not clear:
+            raise StoreError(f"{len(ids):,} contact(s) have status 2 {entry.name!r}; "
+                             "clear it on them too, or give them another value first")
+        with self.transaction() as conn:
+            if ids:
+                self._apply_status2(conn, ids, None, source=source,
+                                    label=f"{len(ids):,} contacts: status 2 {entry.name!r} removed")
+            conn.execute("DELETE FROM status2_values WHERE id = ?", [entry.id])
+        return len(ids)

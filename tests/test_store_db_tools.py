@@ -1,0 +1,301 @@
+"""Store-level tests for issue 4: undo batches, status 2, clean-up mapping,
+editing, filters, the breakdown, backup / purge / restore.
+
+Expected values are worked out by hand from the fixture or recounted in the
+test with plain Python over ``store.contacts()``."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from store import Store, StoreError
+from store.importer import ImportReport, import_records
+
+from conftest import TODAY, contact_id, make_record
+
+
+@pytest.fixture
+def messy(tmp_path) -> Store:
+    """Three clean contacts and five with messy statuses:
+
+    Kim Key (K), Pat Prospect (P), Vic Vendor (V); Una and Uri "Prosp.",
+    Ugo "KEY", Ula "Customer", Uma blank.
+    """
+    store = Store(tmp_path / "messy.db", today=TODAY)
+    import_records(store, [
+        make_record(2, "Kim Key", company="Acme", status="Key Client", email="kim@acme.test",
+                    phone="555-0101", reached=date(2026, 8, 1)),
+        make_record(3, "Pat Prospect", company="Bolt", status="prospect", phone="555-0102"),
+        make_record(4, "Vic Vendor", company="Dyes", status="Vendor", phone="555-0104"),
+        make_record(5, "Una Alpha", company="Elm", status="Prosp.", phone="555-0105"),
+        make_record(6, "Uri Beta", company="Fig", status="prosp. ", phone="555-0106"),
+        make_record(7, "Ugo Gamma", company="Gum", status="KEY", phone="555-0107"),
+        make_record(8, "Ula Delta", company="Hop", status="Customer", phone="555-0108"),
+        make_record(9, "Uma Epsilon", company="Ivy", status="", phone="555-0109"),
+    ], ImportReport(file="test"))
+    yield store
+    store.close()
+
+
+def statuses_of(store: Store) -> dict[str, str | None]:
+    return {c["name"]: c["status_key"] for c in store.contacts()}
+
+
+# ------------------------------------------------------------------ undo
+def test_bulk_change_is_one_batch_and_undo_reverts_it_after_a_restart(messy, tmp_path):
+    kim, pat, una = (contact_id(messy, n) for n in ("Kim Key", "Pat Prospect", "Una Alpha"))
+    first = messy.set_status([pat], "S")
+    bulk = messy.set_status([kim, pat, una], "I")
+    assert len({c.batch for c in bulk}) == 1 and bulk[0].batch != first[0].batch
+    assert [(c.contact_id, c.old_key, c.new_key) for c in bulk] == [
+        (kim, "K", "I"), (pat, "S", "I"), (una, None, "I")]
+    path = messy.path
+    messy.close()
+
+    store = Store(path, today=TODAY)  # a new session: history survives
+    assert store.last_undoable().label == "3 contacts → Inactive Client"
+    result = store.undo()
+    assert (result.reverted, result.skipped) == (3, 0)
+    assert {n: k for n, k in statuses_of(store).items()
+            if n in ("Kim Key", "Pat Prospect", "Una Alpha")} == {
+        "Kim Key": "K", "Pat Prospect": "S", "Una Alpha": None}
+    latest = store.history(pat)[0]
+    assert (latest["old_status"], latest["new_status"], latest["note"]) == (
+        "Inactive Client", "Secondary Client", "undo")
+    # multi-level: the next undo reverts the change before
+    assert store.undo().label == "Pat Prospect → Secondary Client"
+    assert store.contact(pat)["status_key"] == "P"
+    with pytest.raises(StoreError, match="nothing to undo"):
+        store.undo()
+    with pytest.raises(StoreError, match="already been undone"):
+        store.undo(result.batch)
+    store.close()
+
+
+def test_undo_leaves_a_contact_changed_since_alone(messy):
+    kim, pat = contact_id(messy, "Kim Key"), contact_id(messy, "Pat Prospect")
+    batch = messy.set_status([kim, pat], "V")[0].batch
+    messy.set_status([kim], "E")
+    result = messy.undo(batch)
+    assert (result.reverted, result.skipped, result.contact_ids) == (1, 1, (pat,))
+    assert messy.contact(kim)["status_key"] == "E"
+    assert messy.contact(pat)["status_key"] == "P"
+
+
+def test_imports_are_not_undone(messy):
+    with pytest.raises(StoreError, match="nothing to undo"):
+        messy.undo()
+
+
+# ------------------------------------------------------------------ status 2
+def test_status2_list_has_unique_first_letters_and_is_editable(messy):
+    messy.add_status2("Retail")
+    messy.add_status2("  Health   care ")
+    with pytest.raises(StoreError, match="'Retail' and 'Real estate' both start with 'R'"):
+        messy.add_status2("Real estate")
+    with pytest.raises(StoreError, match="must start with a letter"):
+        messy.add_status2("3D printing")
+    assert [(v.key, v.name) for v in messy.status2_values()] == [("R", "Retail"),
+                                                                  ("H", "Health care")]
+    kim, pat = contact_id(messy, "Kim Key"), contact_id(messy, "Pat Prospect")
+    changes = messy.set_status2([kim, pat], "r")  # by letter
+    assert [(c.old, c.new) for c in changes] == [(None, "Retail"), (None, "Retail")]
+    row = messy.history(kim)[0]
+    assert (row["kind"], row["old_value"], row["new_value"]) == ("status2", None, "Retail")
+    messy.rename_status2("retail", "Restaurants")
+    assert messy.contact(kim)["status2"] == "Restaurants"
+    with pytest.raises(StoreError, match="2 contact"):
+        messy.remove_status2("Restaurants")
+    assert messy.remove_status2("Restaurants", clear=True) == 2
+    assert messy.contact(pat)["status2"] is None
+    assert [v.name for v in messy.status2_values()] == ["Health care"]
+    with pytest.raises(StoreError, match="not in the status 2 list"):
+        messy.set_status2([kim], "Retail")
+
+
+def test_status2_undo_reverts_the_batch(messy):
+    messy.add_status2("Web")
+    messy.add_status2("Referral")
+    kim = contact_id(messy, "Kim Key")
+    messy.set_status2([kim], "Web")
+    messy.set_status2([kim], "R")
+    assert messy.undo().reverted == 1
+    assert messy.contact(kim)["status2"] == "Web"
+    messy.undo()
+    assert messy.contact(kim)["status2"] is None
+
+
+# ------------------------------------------------------------------ clean-up
+def test_raw_statuses_group_by_likely_status(messy):
+    by_norm = {v.norm: v for v in messy.raw_statuses()}
+    # "Prosp." and "prosp. " fold to one value carried by two contacts
+    prosp = by_norm["prosp."]
+    assert (prosp.count, prosp.unclassified, prosp.spellings) == (2, 2, 2)
+    assert (prosp.mapped_key, prosp.guess_key) == (None, "P")
+    assert by_norm["key"].guess_key == "K"
+    assert by_norm["customer"].key is None  # nothing close enough
+    assert by_norm["key client"].mapped_key == "K" and by_norm["key client"].exact
+    assert by_norm[""].count == 1
+
+
+def test_mapping_a_value_classifies_its_contacts_and_is_remembered(messy):
+    una, uri = contact_id(messy, "Una Alpha"), contact_id(messy, "Uri Beta")
+    result = messy.map_raw_status("Prosp.", "p")
+    assert sorted(result.changed) == sorted([una, uri])
+    assert messy.contact(una)["status_key"] == "P"
+    assert messy.history(uri)[0]["note"] == "clean-up: 'Prosp.'"
+    # a future import of another spelling gets the mapped status
+    import_records(messy, [make_record(10, "New Person", status="PROSP.", phone="555-0110")],
+                   ImportReport(file="later"))
+    assert messy.contact(contact_id(messy, "New Person"))["status_key"] == "P"
+    # re-mapping moves the contacts still on the old meaning, not hand-changed ones
+    messy.set_status([una], "S")
+    result = messy.map_raw_status("prosp.", "n")
+    assert set(result.changed) == {uri, contact_id(messy, "New Person")}
+    assert messy.contact(una)["status_key"] == "S"
+    # undo reverts the contacts and the remembered mapping
+    messy.undo()
+    assert messy.contact(uri)["status_key"] == "P"
+    assert dict(messy.conn.execute("SELECT raw_norm, status_id FROM status_map").fetchall()) == {
+        "prosp.": messy.status_by_key("P").id}
+    messy.undo()  # Una's hand change
+    messy.undo()  # the first mapping
+    assert messy.contact(uri)["status_key"] is None
+    assert messy.conn.execute("SELECT count(*) FROM status_map").fetchone()[0] == 0
+
+
+def test_a_status_name_cannot_be_mapped_elsewhere(messy):
+    with pytest.raises(StoreError, match="name of a status"):
+        messy.map_raw_status("KEY CLIENT", "p")
+
+
+# ------------------------------------------------------------------ editing
+def test_edit_records_old_and_new_values_and_keeps_queue_in_step(messy):
+    pat = contact_id(messy, "Pat Prospect")
+    changed = messy.update_contact(pat, {"company": "Bolt & Nut", "phones": [],
+                                         "title": "Owner"})
+    assert changed == ["company", "title", "phones"]
+    got = messy.contact(pat)
+    assert (got["company"], got["phone"], got["next_call_due"]) == ("Bolt & Nut", None, None)
+    edits = {h["field"]: (h["old_value"], h["new_value"]) for h in messy.history(pat)
+             if h["kind"] == "edit"}
+    assert edits["company"] == ("Bolt", "Bolt & Nut")
+    assert edits["title"] == (None, "Owner")
+    assert messy.count_contacts(search="nut") == 1
+    with pytest.raises(StoreError, match="not an e-mail address"):
+        messy.update_contact(pat, {"emails": [{"type": "work", "value": "pat at bolt"}]})
+    with pytest.raises(StoreError, match="cannot edit"):
+        messy.update_contact(pat, {"status_id": 1})
+    assert messy.contact(pat)["emails"] == []
+
+
+def test_add_contact_by_hand_and_duplicates(messy):
+    dupes = messy.possible_duplicates({"name": "Kimberly Key", "emails": [
+        {"type": "work", "value": "KIM@acme.test"}], "phones": [{"value": "(555) 0104"}]})
+    names = {d["name"]: d["reasons"] for d in dupes}
+    assert names == {"Kim Key": ["same e-mail"], "Vic Vendor": ["same phone"]}
+    assert messy.possible_duplicates({"name": "pat prospect", "company": "BOLT"})[0]["name"] == \
+        "Pat Prospect"
+    cid = messy.add_contact({"first_name": "Zed", "last_name": "Zulu", "phones": [
+        {"type": "mobile", "value": "555-0199"}]})
+    got = messy.contact(cid)
+    assert (got["name"], got["status_key"], got["created_at"]) == ("Zed Zulu", None, "2026-12-03")
+    with pytest.raises(StoreError, match="needs a name or a company"):
+        messy.add_contact({"title": "Nobody"})
+
+
+# ------------------------------------------------------------------ filters
+def test_filters_by_status2_owner_and_due(messy):
+    messy.add_status2("Web")
+    kim, pat, vic = (contact_id(messy, n) for n in ("Kim Key", "Pat Prospect", "Vic Vendor"))
+    messy.set_status2([kim, vic], "Web")
+    messy.update_contact(kim, {"owner": "Dana Whitfield"})
+    assert [c["name"] for c in messy.contacts(status2="web")] == ["Kim Key", "Vic Vendor"]
+    assert messy.count_contacts(status2="-") == 6
+    assert [c["name"] for c in messy.contacts(owner="dana whitfield")] == ["Kim Key"]
+    assert messy.count_contacts(owner="-") == 7
+    # Kim: reached 2026-08-01 + 90 → call due 2026-10-30 (overdue); Pat: never
+    # reached, arrived 2020-01-01 → due; Vic: vendors are never due.
+    assert messy.count_contacts(status="k", due="overdue") == 1
+    assert {c["name"] for c in messy.contacts(due="today")} == {"Kim Key", "Pat Prospect"}
+    assert messy.contact_ids(status2="Web") == [kim, vic]
+    with pytest.raises(StoreError, match="due filter"):
+        messy.count_contacts(due="soon")
+
+
+# ------------------------------------------------------------------ breakdown
+def test_breakdown_matches_a_recount(messy):
+    messy.add_status2("Web")
+    messy.set_status2([contact_id(messy, "Kim Key"), contact_id(messy, "Una Alpha")], "w")
+    contacts = messy.contacts()
+    total = len(contacts)
+    by_status = Counter(c["status_key"] for c in contacts)
+    rows = messy.breakdown("status")
+    assert [(r["status_key"], r["count"]) for r in rows] == [
+        ("K", 1), ("P", 1), ("V", 1), (None, 5)]
+    assert {r["status_key"]: r["count"] for r in rows} == dict(by_status)
+    assert rows[-1] == {"status_key": None, "status": None, "count": 5,
+                        "percent": round(100 * 5 / total, 1)}
+    cross = messy.breakdown("status,status2")
+    expected = Counter((c["status_key"], c["status2"]) for c in contacts)
+    assert {(r["status_key"], r["status2"]): r["count"] for r in cross} == dict(expected)
+    with pytest.raises(StoreError, match="cannot group by 'colour'"):
+        messy.breakdown("status,colour")
+
+
+# ------------------------------------------------------------------ backup / purge
+def test_purge_deletes_only_after_a_verified_backup_that_holds_them(messy, tmp_path):
+    una, ula = contact_id(messy, "Una Alpha"), contact_id(messy, "Ula Delta")
+    messy.log(una, "note", None, note="keep me in the backup")
+    messy.set_status([una, ula], "d")
+    marked = messy.marked_for_deletion()
+    assert marked == {"contacts": 2, "activities": 3}  # two status rows and the note
+    before = messy.conn.execute("SELECT count(*) FROM activities").fetchone()[0]
+
+    result = messy.purge(backup_dir=tmp_path / "bk")
+    assert (result.contacts, result.activities) == (2, 3)
+    assert messy.count_contacts() == 6
+    assert messy.conn.execute("SELECT count(*) FROM activities").fetchone()[0] == before - 3
+    backup = result.backup.path
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 8
+        assert conn.execute("SELECT note FROM activities WHERE contact_id = ? AND kind = 'note'",
+                            [una]).fetchone()[0] == "keep me in the backup"
+
+    restored = messy.restore(backup, backup_dir=tmp_path / "bk")
+    assert (restored.contacts, restored.backup.contacts) == (8, 6)
+    assert messy.contact(una)["status_key"] == "D"
+    assert any(h["note"] == "keep me in the backup" for h in messy.history(una))
+
+
+def test_purge_with_an_unwritable_backup_location_deletes_nothing(messy, tmp_path):
+    messy.set_status([contact_id(messy, "Una Alpha")], "d")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="nothing was deleted"):
+        messy.purge(backup_dir=blocker / "backups")
+    assert messy.count_contacts() == 8
+    assert messy.marked_for_deletion()["contacts"] == 1
+
+
+def test_backup_never_overwrites_and_restore_refuses_non_backups(messy, tmp_path):
+    first = messy.backup(tmp_path / "one.db")
+    assert (first.contacts, first.activities) == (8, messy.conn.execute(
+        "SELECT count(*) FROM activities").fetchone()[0])
+    with pytest.raises(StoreError, match="already exists"):
+        messy.backup(tmp_path / "one.db")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"hello, not a database at all" * 100)
+    with pytest.raises(StoreError, match="junk.db"):
+        messy.restore(junk)
+    with pytest.raises(StoreError, match="the database itself"):
+        messy.restore(messy.path)
+    assert messy.count_contacts() == 8

@@ -1,0 +1,434 @@
+"""Issue 4 screens driven with Pilot as a user would, checking the database
+afterwards: clean-up mapping, triage with undo, status 2, bulk + undo,
+the breakdown's drill-down, contact detail / edit / new, purge, and undo
+after a restart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from store import Store
+from store.importer import ImportReport, import_records
+from tui.app import (BreakdownScreen, CleanupScreen, ContactsScreen, DailyReachApp, DetailScreen,
+                     EditContactScreen, Status2Screen, TriageScreen)
+from tui.screens.confirm import ConfirmScreen
+from tui.widgets import RowList
+
+from conftest import TODAY, contact_id, make_record
+
+SIZE = (120, 36)
+
+
+def visible(lst: RowList) -> str:
+    return "\n".join(lst.render_line(y).text for y in range(lst.size.height))
+
+
+@pytest.fixture
+def messy(tmp_path) -> Store:
+    """Kim Key (K), Pat Prospect (P), Vic Vendor (V) and five unclassified:
+    in name order Una Alpha "Prosp.", Uri Beta "prosp. ", Ula Delta
+    "Customer [/]", Uma Epsilon (blank), Ugo Gamma "KEY"."""
+    store = Store(tmp_path / "messy.db", today=TODAY)
+    records = [
+        make_record(2, "Kim Key", company="Acme", status="Key Client", email="kim@acme.test",
+                    phone="555-0101", reached=date(2026, 8, 1)),
+        make_record(3, "Pat Prospect", company="Bolt", status="prospect", phone="555-0102"),
+        make_record(4, "Vic Vendor", company="Dyes", status="Vendor", phone="555-0104"),
+        make_record(5, "Una Alpha", company="Elm", status="Prosp.", phone="555-0105"),
+        make_record(6, "Uri Beta", company="Fig", status="prosp. ", phone="555-0106"),
+        make_record(7, "Ugo Gamma", company="Gum", status="KEY", phone="555-0107"),
+        make_record(8, "Ula Delta", company="Hop", status="Customer [/]", phone="555-0108"),
+        make_record(9, "Uma Epsilon", company="Ivy", status="", phone="555-0109"),
+    ]
+    import_records(store, records, ImportReport(file="test"))
+    yield store
+    store.close()
+
+
+async def move_to(pilot, lst: RowList, predicate) -> None:
+    """Press ↓ from the top until the row under the cursor satisfies ``predicate``."""
+    await pilot.press("home")
+    for _ in range(lst.row_count):
+        if predicate(lst.current):
+            return
+        await pilot.press("down")
+    raise AssertionError("row not found")
+
+
+def key_of(store: Store, name: str) -> str | None:
+    return store.contact(contact_id(store, name))["status_key"]
+
+
+# ------------------------------------------------------------------ clean-up
+async def test_cleanup_maps_a_value_and_a_group_and_undo_reverts(messy):
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, CleanupScreen)
+        lst = app.screen.query_one("#cleanup", RowList)
+        assert "'Customer [/]'" in visible(lst)  # shown literally
+        # the value "Prosp." (both spellings), guessed Prospect: map it with "p"
+        await move_to(pilot, lst, lambda r: getattr(r, "norm", None) == "prosp.")
+        await pilot.press("p")
+        await pilot.pause()
+        assert key_of(messy, "Una Alpha") == "P" and key_of(messy, "Uri Beta") == "P"
+        assert dict(messy.conn.execute("SELECT raw_norm, status_id FROM status_map")) == {
+            "prosp.": messy.status_by_key("P").id}
+        # the Key Client group holds the guess "KEY": Enter on its heading accepts it
+        await move_to(pilot, lst, lambda r: getattr(r, "name", None) == "Key Client")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert key_of(messy, "Ugo Gamma") == "K"
+        # a letter on the value with no guess maps it too
+        await move_to(pilot, lst, lambda r: getattr(r, "norm", None) == "customer [/]")
+        await pilot.press("v")
+        await pilot.pause()
+        assert key_of(messy, "Ula Delta") == "V"
+        # undo, step by step, reverts contacts and the remembered mappings
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert key_of(messy, "Ula Delta") is None
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert key_of(messy, "Ugo Gamma") is None
+        assert set(dict(messy.conn.execute("SELECT raw_norm, status_id FROM status_map"))) == {
+            "prosp."}
+        assert key_of(messy, "Una Alpha") == "P"
+
+
+# ------------------------------------------------------------------ triage
+async def test_triage_classifies_moves_on_and_undo_goes_back(messy):
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        card = screen.query_one("#triage-card")
+        assert screen.current["name"] == "Una Alpha"
+        assert "Una Alpha" in str(card.render()) and "'Prosp.'" in str(card.render())
+        await pilot.press("k")  # Una → Key Client; Uri comes up
+        await pilot.pause()
+        assert screen.current["name"] == "Uri Beta"
+        await pilot.press("right")  # skip Uri
+        await pilot.press("s")  # Ula → Secondary Client
+        await pilot.pause()
+        assert key_of(messy, "Una Alpha") == "K"
+        assert key_of(messy, "Uri Beta") is None
+        assert key_of(messy, "Ula Delta") == "S"
+        top = str(screen.query_one("#topbar").render())
+        assert "2 done" in top and "3 left" in top and "a minute" in top
+        await pilot.press("ctrl+z")  # undo goes back to Ula
+        await pilot.pause()
+        assert key_of(messy, "Ula Delta") is None
+        assert screen.current["name"] == "Ula Delta"
+        top = str(screen.query_one("#topbar").render())
+        assert "1 done" in top and "4 left" in top
+        status_rows = [h for h in messy.history(contact_id(messy, "Ula Delta"))
+                       if h["kind"] == "status"]
+        assert [(h["old_status"], h["new_status"]) for h in status_rows] == [
+            ("Secondary Client", None), (None, "Secondary Client")]
+
+
+async def test_triage_types_ahead_in_order(messy):
+    """Three letters typed faster than the screen redraws classify three
+    contacts in turn."""
+    from test_tui import events_key
+
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        for key in ["k", "p", "v"]:
+            app.post_message(events_key(key))
+        await pilot.pause(0.4)
+    assert [key_of(messy, n) for n in ("Una Alpha", "Uri Beta", "Ula Delta")] == ["K", "P", "V"]
+    assert key_of(messy, "Uma Epsilon") is None
+
+
+# ------------------------------------------------------------------ status 2
+async def test_status2_list_edited_in_the_app_and_set_with_shift_letter(messy):
+    app = DailyReachApp(messy)
+    kim = contact_id(messy, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.press(*"status 2 list")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, Status2Screen)
+        await pilot.press(*"Web", "enter")
+        await pilot.press(*"Referral", "enter")
+        await pilot.press(*"Wholesale", "enter")  # refused: W is taken
+        await pilot.pause()
+        assert [v.name for v in messy.status2_values()] == ["Web", "Referral"]
+        await pilot.press("escape")  # clears the box, focus to the list
+        await pilot.press("escape")
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        await move_to(pilot, lst, lambda c: c["name"] == "Kim Key")
+        await pilot.press("W")  # Shift+w
+        await pilot.pause()
+        assert messy.contact(kim)["status2"] == "Web"
+        assert messy.contact(kim)["status_key"] == "K"  # the status is untouched
+        row = messy.history(kim)[0]
+        assert (row["kind"], row["old_value"], row["new_value"]) == ("status2", None, "Web")
+        await pilot.press("R")
+        await pilot.pause()
+        assert messy.contact(kim)["status2"] == "Referral"
+        await pilot.press("Z")  # no value starts with Z: nothing changes
+        await pilot.pause()
+        assert messy.contact(kim)["status2"] == "Referral"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert messy.contact(kim)["status2"] == "Web"
+
+
+# ------------------------------------------------------------------ bulk
+async def test_space_selects_a_letter_changes_all_and_one_undo_reverts(messy):
+    app = DailyReachApp(messy)
+    kim, pat = contact_id(messy, "Kim Key"), contact_id(messy, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        await move_to(pilot, lst, lambda c: c["name"] == "Kim Key")
+        await pilot.press("space")  # selects Kim, moves down
+        await move_to(pilot, lst, lambda c: c["name"] == "Pat Prospect")
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen.selected == {kim, pat}
+        assert "2 selected" in str(app.screen.query_one("#topbar").render())
+        await pilot.press("e")
+        await pilot.pause()
+        assert key_of(messy, "Kim Key") == "E" and key_of(messy, "Pat Prospect") == "E"
+        assert app.screen.selected == set()
+        batch = {h["batch_id"] for cid in (kim, pat) for h in messy.history(cid)[:1]}
+        assert len(batch) == 1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert key_of(messy, "Kim Key") == "K" and key_of(messy, "Pat Prospect") == "P"
+
+
+async def test_select_all_matching_a_filter_asks_before_a_big_change(tmp_path):
+    store = Store(tmp_path / "many.db", today=TODAY)
+    import_records(store, [make_record(i, f"Person {i:03d}", status="Prospect",
+                                       phone=f"555-{i:04d}") for i in range(2, 32)]
+                   + [make_record(40, "Other One", status="Prospect", phone="555-9999")],
+                   ImportReport(file="test"))
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.press("slash", *"person status:p", "enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert lst.row_count == 30
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert len(app.screen.selected) == 30
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # no: nothing changes, the selection stays
+        await pilot.pause()
+        assert store.count_contacts(status="i") == 0
+        assert len(app.screen.selected) == 30
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("enter")  # yes
+        await pilot.pause()
+        assert store.count_contacts(status="i") == 30
+        assert store.contact(contact_id(store, "Other One"))["status_key"] == "P"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert store.count_contacts(status="i") == 0 and store.count_contacts(status="p") == 31
+    store.close()
+
+
+# ------------------------------------------------------------------ breakdown
+async def test_breakdown_shows_counts_and_enter_lists_a_cells_contacts(messy):
+    messy.add_status2("Web")
+    web = [contact_id(messy, n) for n in ("Kim Key", "Una Alpha", "Uri Beta")]
+    messy.set_status2(web, "Web")
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BreakdownScreen)
+        table = screen.query_one("#breakdown")
+        # by status: K 1, S 0, N 0, I 0, P 1, E 0, M 0, V 1, D 0, unclassified 5
+        counts = [str(table.get_cell_at((r, 2))) for r in range(table.row_count)]
+        assert counts == ["1", "0", "0", "0", "1", "0", "0", "1", "0", "5", "8"]
+        assert str(table.get_cell_at((9, 3))) == "62.5"  # 5 of 8
+        assert "█" in str(table.get_cell_at((9, 4)))
+        await pilot.press("f4")  # status × status 2
+        await pilot.pause()
+        # columns: Status, Total, Web (3), (none) (5); the unclassified row is row 9
+        assert str(table.get_cell_at((9, 2))) == "2"  # Una and Uri
+        table.move_cursor(row=9, column=2)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ContactsScreen)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert [lst.row_at(i)["name"] for i in range(lst.row_count)] == ["Una Alpha", "Uri Beta"]
+        assert app.screen.query_one("#search").value == "status:? status2:Web"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BreakdownScreen)
+
+
+# ------------------------------------------------------------------ detail / edit / new
+async def test_detail_adds_a_note_and_edits_fields(messy):
+    app = DailyReachApp(messy)
+    pat = contact_id(messy, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        await move_to(pilot, lst, lambda c: c["name"] == "Pat Prospect")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("enter", *"call back friday", "enter")
+        await pilot.pause()
+        note = messy.history(pat)[0]
+        assert (note["kind"], note["note"]) == ("note", "call back friday")
+        assert "call back friday" in str(app.screen.query_one("#history").render())
+        await pilot.press("s")  # letters still classify here
+        await pilot.pause()
+        assert key_of(messy, "Pat Prospect") == "S"
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContactScreen)
+        await pilot.press("tab", "tab", "tab")  # name → first → last → company
+        await pilot.press("ctrl+u", *"Bolt & Nut", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert messy.contact(pat)["company"] == "Bolt & Nut"
+        edit = messy.history(pat)[0]
+        assert (edit["kind"], edit["field"], edit["old_value"], edit["new_value"]) == (
+            "edit", "company", "Bolt", "Bolt & Nut")
+        assert "Bolt & Nut" in str(app.screen.query_one("#fields").render())
+
+
+async def test_new_contact_warns_about_a_duplicate_before_saving(messy):
+    app = DailyReachApp(messy)
+    before = messy.count_contacts()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContactScreen)
+        await pilot.press(*"Kimberly Key")
+        for _ in range(6):  # to the e-mail box
+            await pilot.press("tab")
+        await pilot.press(*"KIM@acme.test", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContactScreen)  # warned, not saved
+        assert "Kim Key" in str(app.screen.query_one("#edit-problem").render())
+        assert messy.count_contacts() == before
+        await pilot.press("enter")  # saves anyway
+        await pilot.pause()
+        assert messy.count_contacts() == before + 1
+        assert isinstance(app.screen, DetailScreen)
+        new = messy.contact(app.screen.contact_id)
+        assert (new["name"], new["email"], new["status_key"]) == ("Kimberly Key", "KIM@acme.test",
+                                                                  None)
+
+
+# ------------------------------------------------------------------ purge / undo after restart
+async def test_purge_from_the_palette_backs_up_then_deletes(messy):
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        await move_to(pilot, lst, lambda c: c["name"] == "Ula Delta")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"purge contacts")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+    assert messy.count_contacts() == 7
+    [backup] = list(messy.backup_dir().iterdir())
+    with Store(backup, today=TODAY) as copy:
+        assert "Ula Delta" in {c["name"] for c in copy.contacts()}
+
+
+async def test_ctrl_z_after_a_restart_undoes_the_last_recorded_change(messy):
+    pat = contact_id(messy, "Pat Prospect")
+    messy.set_status([pat], "k")  # an earlier session
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert key_of(messy, "Pat Prospect") == "P"
+        await pilot.press("ctrl+z")  # nothing older: says so, changes nothing
+        await pilot.pause()
+        assert key_of(messy, "Pat Prospect") == "P"
+
+
+async def test_filters_in_the_search_box_and_a_bad_one_is_named(messy):
+    messy.update_contact(contact_id(messy, "Kim Key"), {"owner": "Dana Whitfield"})
+    messy.update_contact(contact_id(messy, "Una Alpha"), {"owner": "dana whitfield"})
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.press("slash", *'owner:"Dana Whitfield"', "enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert sorted(lst.row_at(i)["name"] for i in range(lst.row_count)) == [
+            "Kim Key", "Una Alpha"]
+        await pilot.press("slash", "ctrl+u", *"status:z due:soon", "enter")
+        await pilot.pause(0.3)
+        assert lst.row_count == 8  # both filters dropped, not applied
+        assert "due:soon" in str(app.screen.query_one("#topbar").render())
+        await pilot.press("slash", "ctrl+u", *"status:? due:today", "enter")
+        await pilot.pause(0.3)
+        # unclassified contacts have no plan, so none is due
+        assert lst.row_count == 0
+        await pilot.press("slash", "ctrl+u", *"s:k due:overdue", "enter")
+        await pilot.pause(0.3)
+        assert [lst.row_at(i)["name"] for i in range(lst.row_count)] == ["Kim Key"]
+
+
+async def test_owner_view_drills_down_to_the_owners_contacts(messy):
+    for name in ("Kim Key", "Pat Prospect", "Una Alpha"):
+        messy.update_contact(contact_id(messy, name), {"owner": "Dana O'Neil"})
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f4", "f4", "f4")  # by status × owner
+        await pilot.pause()
+        table = app.screen.query_one("#breakdown")
+        # columns: Status, Total, then the owners by size with (none) last:
+        # Dana O'Neil (3 contacts), (none) (5)
+        assert str(table.columns[list(table.columns)[2]].label) == "Dana O'Neil"
+        last = table.row_count - 1
+        assert str(table.get_cell_at((last, 2))) == "3"
+        table.move_cursor(row=last, column=2)  # the owner's total
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert sorted(lst.row_at(i)["name"] for i in range(lst.row_count)) == [
+            "Kim Key", "Pat Prospect", "Una Alpha"]
