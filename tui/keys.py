@@ -15,18 +15,21 @@ from pathlib import Path
 
 from textual.binding import Binding
 
+# The footer shows the everyday keys; the rest (F4, F6, F7, F9, Ctrl+N…)
+# are in the help screen and the command palette, so the footer fits 100
+# columns next to each screen's own keys.
 APP_BINDINGS = [
     Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("f2", "show_queue", "Queue", id="app.queue"),
     Binding("f3", "show_contacts", "Contacts", id="app.contacts"),
-    Binding("f4", "show_breakdown", "Breakdown", id="app.breakdown"),
-    Binding("f6", "show_cleanup", "Clean-up", id="app.cleanup"),
-    Binding("f7", "show_triage", "Triage", id="app.triage"),
+    Binding("f4", "show_breakdown", "Breakdown", show=False, id="app.breakdown"),
+    Binding("f6", "show_cleanup", "Clean-up", show=False, id="app.cleanup"),
+    Binding("f7", "show_triage", "Triage", show=False, id="app.triage"),
     Binding("ctrl+n", "new_contact", "New", show=False, id="app.new_contact"),
     Binding("ctrl+z", "undo", "Undo", id="app.undo"),
     Binding("f5,ctrl+r", "refresh", "Refresh", show=False, id="app.refresh"),
     Binding("f8", "show_plan", "Plan", id="app.plan"),
-    Binding("f9", "show_day", "Day", id="app.day"),
+    Binding("f9", "show_day", "Day", show=False, id="app.day"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
 ]
 
