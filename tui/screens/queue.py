@@ -81,26 +81,44 @@ class QueueScreen(CardScreenMixin, Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def _render_call(self, item: QueueItem, width: int) -> Text:
+    @staticmethod
+    def _who(item: QueueItem, flex: int) -> list[tuple[str, int, str]]:
+        """Name and company cells sharing ``flex`` cells; when that is too
+        little for both, the company goes (it is on the card) and the name
+        keeps it all."""
+        if flex < 28:
+            return [(item.name, max(flex, 8), "")]
+        name_w, company_w = widths(flex + 1, 0, (58, 42), minimum=8)
+        return [(item.name, name_w, ""), (item.company, company_w, "dim")]
+
+    def _when(self, item: QueueItem) -> tuple[str, str]:
+        """The "when" cell: where levelling moved a deferred item, else how
+        late it is."""
+        if item.deferred:
+            return (" " + _planned(item), "italic")
         late, colour = _late(item, self.store.today())
-        name_w, company_w, phone_w = widths(width, 2 + 13 + 8 + 12 + 3, (40, 30, 30))
-        text = row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
-                   (item.company, company_w, "dim"), (item.phone, min(phone_w, 18), ""),
-                   (" " + late, 13, colour),
-                   (f"{item.attempts} tried" if item.attempts else "", 8, "yellow"),
-                   (_planned(item), 12, "italic"))
+        return (" " + late, colour)
+
+    def _render_call(self, item: QueueItem, width: int) -> Text:
+        when, colour = self._when(item)
+        # fixed cells: key 2, phone 16, when 15, tried 7, and 4 gaps
+        flex = width - (2 + 16 + 15 + 7 + 4)
+        text = row((f" {item.status_key}", 2, "bold"), *self._who(item, flex),
+                   (item.phone, 16, ""), (when, 15, colour),
+                   (f"{item.attempts} tried" if item.attempts else "", 7, "yellow"))
         if item.deferred:
             text.stylize("dim")
         return text
 
     def _render_email(self, item: QueueItem, width: int) -> Text:
-        late, colour = _late(item, self.store.today())
-        name_w, company_w, email_w = widths(width, 2 + 14 + 8 + 12 + 3, (30, 25, 45))
-        text = row((f" {item.status_key}", 2, "bold"), (item.name, name_w, ""),
-                   (item.company, company_w, "dim"), (item.email, email_w, ""),
-                   (late, 14, colour),
-                   (f"{item.attempts} bounce" if item.attempts else "", 8, "yellow"),
-                   (_planned(item), 12, "italic"))
+        when, colour = self._when(item)
+        # fixed cells: key 2, when 16, bounces 8, 3 gaps; the address takes
+        # 45% of the rest
+        rest = width - (2 + 16 + 8 + 3)
+        email_w = max(rest * 45 // 100, 12)
+        text = row((f" {item.status_key}", 2, "bold"), *self._who(item, rest - email_w - 1),
+                   (item.email, email_w, ""), (when, 16, colour),
+                   (f"{item.attempts} bounce" if item.attempts else "", 8, "yellow"))
         if item.deferred:
             text.stylize("dim")
         return text
