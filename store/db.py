@@ -262,12 +262,15 @@ class Store:
     #: Known settings and what they mean (``dailyreach config`` lists them).
     SETTINGS = {
         "owner_name": "your name; labels the status for your personal contacts",
+        "phone_region": "country (two letters, e.g. US, GB, DE) assumed for phone numbers "
+                        "written without a +country code",
     }
+    SETTING_DEFAULTS = {"phone_region": "US"}
 
     def settings(self) -> dict[str, str]:
         values = {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM settings")}
         values["owner_name"] = self.owner_name()
-        return {key: values.get(key, "") for key in self.SETTINGS}
+        return {key: values.get(key) or self.SETTING_DEFAULTS.get(key, "") for key in self.SETTINGS}
 
     def set_setting(self, key: str, value: str) -> None:
         if key not in self.SETTINGS:
@@ -275,6 +278,13 @@ class Store:
         if key == "owner_name":
             self.set_owner_name(value)
             return
+        if key == "phone_region":
+            from .formats.values import valid_region
+
+            value = value.strip().upper()
+            if not valid_region(value):
+                raise StoreError(f"phone_region: {value!r} is not a two-letter country code "
+                                 "phonenumbers knows (e.g. US, GB, DE, FR)")
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
 

@@ -180,6 +180,7 @@ class _Merge:
         self.pending: dict[int, Record] = {}
         self.touched: list[int] = []
         self.unmapped: Counter = Counter()
+        self.counted: set[int] = set()  # existing contacts already counted as unclassified
 
     # ----------------------------------------------------------- statuses
     def status_for(self, raw: str):
@@ -434,7 +435,8 @@ class _Merge:
             report.merged += 1
         else:
             report.unchanged += 1
-        if update and status_id is None:
+        if update and status_id is None and cid not in self.counted:
+            self.counted.add(cid)
             report.unclassified += 1
             raw = updates.get("status_raw") or existing["status_raw"] or ""
             if raw:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 from collections import Counter
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from ..errors import StoreError
 from ..records import Activity, ImportReport, Record
@@ -89,7 +90,7 @@ class RowMapper:
             if field in DATE_FIELDS:
                 dates[field] = (label, raw)
                 continue
-            value = _text(raw, field in _MULTILINE)
+            value = _text(raw, field in _MULTILINE or field is None or field == "extra")
             if not value:
                 continue
             if field is None or field == "extra":
@@ -367,7 +368,7 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     report.sheet = chosen
     report.format = "xlsx"
     report.encoding = "xlsx"
-    rows = wb[chosen].iter_rows(values_only=True)
+    rows = (_xlsx_values(row) for row in wb[chosen].iter_rows())
     header, header_line = None, 0
     columns: list[Column] = []
     for number, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), 1):
@@ -413,6 +414,18 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     return records(), mapper, None
 
 
-def iter_cells(rows: Iterable) -> Iterator[list]:  # pragma: no cover - helper for callers
-    for row in rows:
-        yield list(row)
+_ZEROS = re.compile(r"^0+$")
+
+
+def _xlsx_values(row) -> list:
+    """Cell values; a whole number shown with a zero-padded format (a ZIP code
+    formatted ``00000``) becomes the padded text the sheet displays."""
+    out = []
+    for cell in row:
+        value = getattr(cell, "value", None)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            fmt = getattr(cell, "number_format", "") or ""
+            if _ZEROS.match(fmt) and float(value).is_integer():
+                value = str(int(value)).zfill(len(fmt))
+        out.append(value)
+    return out
