@@ -135,8 +135,13 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
         photos = 0
         for start, body in cards:
             report.rows += 1
-            logical = []
+            logical, unreadable = [], []
             for number, line in _logical_lines(body):
+                if ":" not in line:
+                    if line.strip():
+                        report.warn(number, "not a vCard property line; kept as extra data")
+                        unreadable.append(line.strip())
+                    continue
                 _, name, _ = _prop_name(line)
                 if name in _BINARY_PROPS:
                     photos += 1
@@ -144,7 +149,7 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
                 logical.append(_decode_qp(line))
             text = "BEGIN:VCARD\r\n" + "\r\n".join(logical) + "\r\nEND:VCARD\r\n"
             try:
-                card = vobject.readOne(text, ignoreUnreadable=True)
+                card = vobject.readOne(text, ignoreUnreadable=False)
                 rec = _record(start, card)
             except Exception as exc:  # vobject raises several types for damaged cards
                 reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
@@ -153,6 +158,8 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
             if rec is None:
                 report.skip(start, "vCard with no name, company, e-mail or phone")
                 continue
+            if unreadable:
+                rec.extra["Unreadable vCard line"] = clean("\n".join(unreadable), multiline=True)
             yield rec
         if photos:
             report.notes.append(f"{photos} embedded photo(s) skipped")
