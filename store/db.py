@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import unicodedata
 from contextlib import contextmanager
@@ -95,14 +96,19 @@ def sort_name(first: str | None, last: str | None, name: str, company: str | Non
     """Contacts list order: last name, first name (or the whole name, or the
     company), without case or accents, so Østergaard sorts with the O's."""
     key = " ".join(p for p in (last, first) if p) or name or company or ""
+    if key.isascii():
+        return key.casefold()
     folded = unicodedata.normalize("NFKD", key.casefold().translate(_FOLD))
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+_NON_DIGITS = re.compile(r"\D+")
 
 
 def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
     parts = [f for f in fields if f]
     for phone in phones:
-        digits = "".join(ch for ch in phone if ch.isdigit())
+        digits = _NON_DIGITS.sub("", phone)
         parts.append(phone)
         if digits:
             parts.append(digits)

@@ -22,6 +22,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .db import Store, search_text, sort_name
@@ -40,6 +41,11 @@ _ATTR_LABELS = {"name": "Name", "first_name": "First Name", "last_name": "Last N
                 "notes": "Notes"}
 _ATTR_FIELD = {"status_raw": "status"}
 BATCH = 2000
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _json(value) -> str:
+    return _dumps(value) if value else ("{}" if isinstance(value, dict) else "[]")
 DEFAULT_REGION = "US"
 
 
@@ -87,6 +93,17 @@ def _clean_record(rec: Record, region: str) -> None:
     """Strip control characters and escape sequences from every text the
     record carries (file readers already do; this makes the rule hold for
     every caller), and add each phone's normalized form."""
+    if not rec.cleaned:
+        _clean_texts(rec)
+    for p in rec.phones:
+        norm = phone_key(p["value"], region)
+        if norm:
+            p["norm"] = norm
+        else:
+            p.pop("norm", None)
+
+
+def _clean_texts(rec: Record) -> None:
     for key in _SCALARS:
         value = getattr(rec, key)
         if value:
@@ -98,12 +115,6 @@ def _clean_record(rec: Record, region: str) -> None:
                     entry[k] = clean(v).strip()
     rec.emails[:] = [e for e in rec.emails if e.get("value")]
     rec.phones[:] = [p for p in rec.phones if p.get("value")]
-    for p in rec.phones:
-        norm = phone_key(p["value"], region)
-        if norm:
-            p["norm"] = norm
-        else:
-            p.pop("norm", None)
     if rec.extra:
         rec.extra = {clean(k): clean(v, multiline=True) for k, v in rec.extra.items()}
     for activity in rec.activities:
@@ -267,10 +278,9 @@ class _Merge:
             rows.append((
                 cid, name, rec.first_name or None, rec.last_name or None, rec.company or None,
                 rec.title or None, rec.email or None, rec.email.casefold() or None,
-                json.dumps(rec.emails, ensure_ascii=False), rec.phone or None,
-                json.dumps(rec.phones, ensure_ascii=False),
+                _json(rec.emails), rec.phone or None, _json(rec.phones),
                 status.id if status else None, rec.status_raw or None, rec.owner or None,
-                rec.notes or None, json.dumps(rec.extra, ensure_ascii=False), created, self.now,
+                rec.notes or None, _json(rec.extra), created, self.now,
                 sort_name(rec.first_name, rec.last_name, name, rec.company),
                 search_text((name, rec.company, *emails), phones), *derived,
             ))
@@ -445,6 +455,19 @@ class _Merge:
                 report.no_status += 1
 
 
+BULK_BYTES = 1 << 20  # files above this size import in bulk mode…
+BULK_MAX_EXISTING = 50_000  # …into a database with fewer contacts than this
+
+
+def _drop_contact_indexes(conn) -> list[str]:
+    """Drop the contacts table's own indexes; return the SQL that recreates them."""
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                        " AND tbl_name = 'contacts' AND sql IS NOT NULL").fetchall()
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
+
+
 def _norm_entry(entry: dict, key: str) -> str:
     if key == "phones":
         return entry.get("norm") or entry["value"].casefold()
@@ -493,6 +516,12 @@ def _unique(activities: list[Activity]) -> list[Activity]:
 def _derived(rec: Record, status, created_day: str) -> tuple:
     """The derived columns of a new contact, by the rule Store._refresh
     applies in SQL (a test checks both agree)."""
+    if not rec.activities:
+        if status is None:
+            return None, None, 0, None, None
+        return (None, None, 0,
+                created_day if status.call_days is not None and rec.phones else None,
+                created_day if status.email_days is not None and rec.emails else None)
     reached = [a.day for a in rec.activities if a.kind == "call" and a.outcome == "reached"]
     sent = [a.day for a in rec.activities if a.kind == "email" and a.outcome == "sent"]
     last_call = max(reached).isoformat() if reached else None
@@ -540,18 +569,27 @@ def _merge_into(first: Record, other: Record, report: ImportReport, labels: dict
 def import_records(store: Store, records: Iterable[Record], report: ImportReport, *,
                    status_map: dict[str, str | None] | None = None,
                    progress: Callable[[int], None] | None = None,
-                   dry_run: bool = False, region: str | None = None) -> ImportReport:
+                   dry_run: bool = False, region: str | None = None,
+                   bulk: bool = False) -> ImportReport:
     """Merge records into the store in one transaction and fill in ``report``.
 
     ``status_map`` maps raw status values to status keys (None: leave
     unclassified); the choices are remembered for later imports.
-    ``dry_run`` does everything, then rolls back.
+    ``dry_run`` does everything, then rolls back.  ``bulk`` (a large file
+    into a small database) drops the contacts' secondary indexes for the run
+    and rebuilds them at the end, inside the same transaction: building an
+    index once from sorted data beats updating it row by row.
     """
     region = (region or store.settings().get("phone_region") or DEFAULT_REGION).upper()
     report.dry_run = dry_run
+    # A larger page cache for the run: index inserts of a big file stop
+    # spilling to disk (restored afterwards; SQLite allocates it on demand).
+    old_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
     try:
         with store.transaction() as conn:
             state = _Merge(store, conn, report, status_map, region)
+            rebuild = _drop_contact_indexes(conn) if bulk else []
             count = 0
             for rec in records:
                 _clean_record(rec, region)
@@ -569,6 +607,8 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
                 if progress is not None and count % 1000 == 0:
                     progress(count)
             state.flush()
+            for sql in rebuild:
+                conn.execute(sql)
             state.save_status_map()
             if state.touched:
                 store._refresh(conn, sorted(set(state.touched)), history=True)
@@ -577,6 +617,8 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
                 raise _DryRun
     except _DryRun:
         pass
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
     if progress is not None:
         progress(-1)
     return report
@@ -593,8 +635,9 @@ def import_file(store: Store, path: str | os.PathLike, options=None, *, dry_run:
     reading = open_records(path, options)
     report = reading.report
     tick = (lambda _n: progress(reading.progress())) if progress else None
+    bulk = Path(path).stat().st_size > BULK_BYTES and store.count_contacts() < BULK_MAX_EXISTING
     import_records(store, reading.records, report, status_map=options.status_map,
-                   progress=tick, dry_run=dry_run)
+                   progress=tick, dry_run=dry_run, bulk=bulk)
     report.raw_statuses = reading.raw_statuses()
     if report.rows == 0 and report.added == 0 and not report.skipped:
         raise StoreError(f"{report.file}: no contacts: the file has "

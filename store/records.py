@@ -42,6 +42,8 @@ class Record:
     created: date | None = None
     extra: dict = field(default_factory=dict)
     activities: list[Activity] = field(default_factory=list)
+    #: set by readers that already cleaned every text (the merge skips it)
+    cleaned: bool = field(default=False, repr=False, compare=False)
 
     @property
     def email(self) -> str:

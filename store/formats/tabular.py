@@ -18,7 +18,7 @@ from .mapping import (
     has_contact_columns, map_columns,
 )
 from .source import Source, TextLines
-from .values import DMY, MDY, Ambiguous, excel_date, parse_date
+from .values import MDY, ORDER_NAMES, Ambiguous, excel_date, parse_date
 
 #: A cell may hold this many characters (long notes are real; a runaway
 #: quote that swallows the rest of a large file is not).
@@ -57,127 +57,180 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 class RowMapper:
-    """Turns one row of cells into a :class:`Record` using the columns."""
+    """Turns one row of cells into a :class:`Record` using the columns.
+
+    This runs once per row of files with a million rows, so the columns are
+    sorted by what they feed once, up front, and each group has its own
+    short loop.
+    """
 
     def __init__(self, columns: list[Column], report: ImportReport, *, today: date,
-                 date_order: str | None):
+                 date_order: str | None, default_order: str | None = None):
         self.columns = columns
         self.report = report
         self.today = today
         self.order = date_order
+        self.default_order = default_order
+        self._default_noted = False
         self.width = len(columns)
         self.raw_statuses: Counter = Counter()
-        self._extra_labels = [f"Column {i + 1}" for i in range(self.width, self.width + 64)]
-        self.plan = [(c.index, c.field, c.label, c.type_index) for c in columns
-                     if c.field != "pair_type"]
+        self.scalars: list[tuple[int, str, bool]] = []  # (index, field, multiline)
+        self.extras: list[tuple[int, str]] = []
+        self.emails: list[tuple[int, str, int | None]] = []  # (index, type, type column)
+        self.phones: list[tuple[int, str, str, int | None]] = []  # (index, type, label, type column)
+        self.dates: list[tuple[int, str, str]] = []  # (index, field, label)
+        self.extension: int | None = None
+        taken: set[str] = set()
+        for c in columns:
+            f = c.field
+            if f == "pair_type":
+                continue
+            if f is None or f == "extra":
+                self.extras.append((c.index, c.label))
+            elif f == "email" and c.type_index is not None:
+                self.emails.append((c.index, "", c.type_index))
+            elif f in EMAIL_FIELDS:
+                self.emails.append((c.index, EMAIL_FIELDS[f], None))
+            elif f in PHONE_FIELDS:
+                self.phones.append((c.index, PHONE_FIELDS[f], c.label, c.type_index))
+            elif f in DATE_FIELDS:
+                self.dates.append((c.index, f, c.label))
+            elif f == "extension":
+                self.extension = c.index
+            elif f in taken:
+                self.extras.append((c.index, c.label))
+            else:
+                taken.add(f)
+                self.scalars.append((c.index, f, f in _MULTILINE))
+        self.labels = {c.field: c.label for c in reversed(columns) if c.field}
+        self.sort_emails = all(t is None for _, _, t in self.emails)
 
     def label_for(self, index: int) -> str:
-        j = index - self.width
-        return self._extra_labels[j] if 0 <= j < len(self._extra_labels) else f"Column {index + 1}"
+        return f"Column {index + 1}"
 
     def record(self, line: int, cells: list) -> Record | None:
-        rec = Record(line=line)
+        rec = Record(line=line, cleaned=True)
         n = len(cells)
         values: dict[str, str] = {}
-        dates: dict[str, tuple[str, object]] = {}
-        extension = ""
-        for index, field, label, type_index in self.plan:
-            if index >= n:
-                continue
-            raw = cells[index]
-            if raw is None or raw == "":
-                continue
-            if field in DATE_FIELDS:
-                dates[field] = (label, raw)
-                continue
-            value = _text(raw, field in _MULTILINE or field is None or field == "extra")
-            if not value:
-                continue
-            if field is None or field == "extra":
-                rec.extra[label] = value
-            elif field in EMAIL_FIELDS or (field == "email" and type_index is not None):
-                kind = EMAIL_FIELDS.get(field, "work")
-                if type_index is not None:
-                    kind = _type_name(cells[type_index] if type_index < n else "", "other")
-                entry = {"type": kind, "value": value}
-                if field == "email" and type_index is None and not any(
-                        e["type"] == "work" for e in rec.emails):
-                    rec.emails.insert(0, entry)
-                else:
-                    rec.emails.append(entry)
-            elif field in PHONE_FIELDS:
-                kind = PHONE_FIELDS[field]
-                if type_index is not None:
-                    kind = _type_name(cells[type_index] if type_index < n else "", "other")
-                rec.phones.append({"type": kind, "value": value, "_label": label})
-            elif field == "extension":
-                extension = value
-            elif field in values:
-                rec.extra[label] = value
-            else:
-                values[field] = value
-        if n > self.width:
-            extra_cells = [(i, cells[i]) for i in range(self.width, n) if cells[i] not in (None, "")]
-            if extra_cells:
-                self.report.warn(line, f"{n - self.width} more field(s) than the header has "
-                                       f"columns; kept as {', '.join(self.label_for(i) for i, _ in extra_cells)}")
-                for i, raw in extra_cells:
+        for index, field, multiline in self.scalars:
+            if index < n:
+                raw = cells[index]
+                if raw:
+                    value = _text(raw, multiline)
+                    if value:
+                        values[field] = value
+        extra = rec.extra
+        for index, label in self.extras:
+            if index < n:
+                raw = cells[index]
+                if raw:
                     value = _text(raw, True)
                     if value:
-                        rec.extra[self.label_for(i)] = value
-        rec.name = values.get("name", "")
-        rec.first_name = values.get("first_name", "")
-        rec.last_name = values.get("last_name", "")
-        rec.company = values.get("company", "")
-        rec.title = values.get("title", "")
-        rec.owner = values.get("owner", "")
-        rec.notes = values.get("notes", "")
-        status = values.get("status", "")
+                        extra[label] = value
+        for index, kind, type_index in self.emails:
+            if index < n:
+                raw = cells[index]
+                if raw:
+                    value = _text(raw, False)
+                    if value:
+                        if type_index is not None:
+                            kind = _type_name(cells[type_index] if type_index < n else "", "other")
+                        rec.emails.append({"type": kind, "value": value})
+        if len(rec.emails) > 1 and self.sort_emails:
+            # the work address (Act!'s E-mail) is the one to write to
+            rec.emails.sort(key=_not_work)
+        phones = rec.phones
+        for index, kind, label, type_index in self.phones:
+            if index < n:
+                raw = cells[index]
+                if raw:
+                    value = _text(raw, False)
+                    if value:
+                        if type_index is not None:
+                            kind = _type_name(cells[type_index] if type_index < n else "", "other")
+                        if not any(ch.isdigit() for ch in value):
+                            self.report.warn(line, f"{label}: {value!r} has no digits; kept as written")
+                        phones.append({"type": kind, "value": value})
+        if n > self.width:
+            extra_cells = [i for i in range(self.width, n) if cells[i] not in (None, "")]
+            if extra_cells:
+                self.report.warn(line, f"{n - self.width} more field(s) than the header has "
+                                       f"columns; kept as {', '.join(self.label_for(i) for i in extra_cells)}")
+                for i in extra_cells:
+                    value = _text(cells[i], True)
+                    if value:
+                        extra[self.label_for(i)] = value
+        get = values.get
+        rec.name = get("name", "")
+        rec.first_name = get("first_name", "")
+        rec.last_name = get("last_name", "")
+        rec.company = get("company", "")
+        rec.title = get("title", "")
+        rec.owner = get("owner", "")
+        rec.notes = get("notes", "")
+        status = get("status", "")
         rec.status_raw = status
-        if rec.phones:
-            if len(rec.phones) > 1:
-                rec.phones.sort(key=lambda p: _PHONE_ORDER.get(p["type"], 0))
-            for p in rec.phones:
-                label = p.pop("_label")
-                if not any(ch.isdigit() for ch in p["value"]):
-                    self.report.warn(line, f"{label}: {p['value']!r} has no digits; kept as written")
+        extension = ""
+        if self.extension is not None and self.extension < n and cells[self.extension]:
+            extension = _text(cells[self.extension], False)
+        if phones:
+            if len(phones) > 1:
+                phones.sort(key=lambda p: _PHONE_ORDER.get(p["type"], 0))
             if extension:
-                work = next((p for p in rec.phones if p["type"] == "work"), None)
+                work = next((p for p in phones if p["type"] == "work"), None)
                 if work is not None:
                     work["ext"] = extension
                     extension = ""
         if extension:
-            rec.extra["Extension"] = extension
-        if not (rec.display_name() or rec.company or rec.emails or rec.phones):
+            extra[self.labels.get("extension", "Extension")] = extension
+        if not (rec.name or rec.first_name or rec.last_name or rec.company or rec.emails or phones):
             return None
         self.raw_statuses[status] += 1
+        results = get("last_results", "")
+        dates = [(field, label, cells[index]) for index, field, label in self.dates
+                 if index < n and cells[index] not in (None, "")]
         if dates:
-            self._dates(rec, dates, values.get("last_results", ""))
-        elif "last_results" in values:
-            rec.extra[self._label("last_results")] = values["last_results"]
+            self._dates(rec, dates, results)
+        elif results:
+            extra[self.labels.get("last_results", "Last Results")] = results
         return rec
 
-    def _label(self, field: str) -> str:
-        for c in self.columns:
-            if c.field == field:
-                return c.label
-        return FIELDS.get(field, field)
+    def _parse(self, rec: Record, label: str, text: str) -> date | None:
+        try:
+            return parse_date(text, self.order)
+        except Ambiguous:
+            pass
+        if self.default_order:
+            if not self._default_noted:
+                self._default_noted = True
+                self.report.notes.append(
+                    f"no date in the file shows whether the day or the month comes first "
+                    f"(line {rec.line}: {text}); such dates were read as "
+                    f"{ORDER_NAMES[self.default_order]}, as this exporter writes them "
+                    "(--date-order to change)")
+                self.report.date_order = self.default_order
+            return parse_date(text, self.default_order)
+        if not self._default_noted:
+            self._default_noted = True
+            self.report.notes.append(
+                "no date in the file shows whether the day or the month comes first: such dates "
+                "were kept as text; choose with --date-order mdy or dmy")
+        self.report.warn(rec.line, f"{label}: {text!r} could be day/month or month/day; "
+                                   "kept as text (see --date-order)")
+        rec.extra[label] = text
+        raise Ambiguous(text)
 
-    def _dates(self, rec: Record, dates: dict, results: str) -> None:
+    def _dates(self, rec: Record, dates: list, results: str) -> None:
         parsed: dict[str, date] = {}
-        for field, (label, raw) in dates.items():
+        for field, label, raw in dates:
             day = excel_date(raw)
-            text = raw if isinstance(raw, str) else str(raw)
-            text = clean(text).strip()
+            text = clean(raw if isinstance(raw, str) else str(raw)).strip()
             if day is None:
                 if not text:
                     continue
                 try:
-                    day = parse_date(text, self.order)
+                    day = self._parse(rec, label, text)
                 except Ambiguous:
-                    self.report.warn(rec.line, f"{label}: {text!r} could be day/month or month/day; "
-                                               "kept as text (see --date-order)")
-                    rec.extra[label] = text
                     continue
                 if day is None:
                     self.report.warn(rec.line, f"{label}: unreadable date {text!r}, kept as text")
@@ -193,7 +246,7 @@ class RowMapper:
             parsed[field] = day
         rec.created = parsed.get("created")
         if "edited" in parsed:
-            rec.extra[self._label("edited")] = parsed["edited"].isoformat()
+            rec.extra[self.labels.get("edited", "Edit Date")] = parsed["edited"].isoformat()
         for field, kind, outcome in (("last_reach", "call", "reached"),
                                      ("last_attempt", "call", "attempt"),
                                      ("last_meeting", "meeting", "held")):
@@ -207,11 +260,17 @@ class RowMapper:
                 if day:
                     rec.activities.append(Activity("note", None, day, results))
                 else:
-                    rec.extra[self._label("last_results")] = results
+                    rec.extra[self.labels.get("last_results", "Last Results")] = results
+
+
+def _not_work(entry: dict) -> bool:
+    return entry["type"] != "work"
 
 
 def _text(raw, multiline: bool) -> str:
-    if isinstance(raw, str):
+    if type(raw) is str:
+        if raw.isprintable():
+            return raw.strip()
         return clean(raw, multiline=multiline).strip()
     return _cell_text(raw)
 
@@ -292,7 +351,10 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     report.columns = [(c.label, c.field if c.field != "pair_type" else "type") for c in columns]
     report.extra_columns = [c.label for c in columns if c.field is None]
     order = date_order or _decide_order(src, report, report.format)
-    mapper = RowMapper(columns, report, today=today, date_order=order)
+    if date_order:
+        report.date_order = date_order
+    mapper = RowMapper(columns, report, today=today, date_order=order,
+                       default_order=_EXPORTER_DATE_ORDER.get(report.format))
 
     def records() -> Iterator[Record]:
         line = header_line + 1
@@ -331,7 +393,7 @@ def sample_header(sample: list[str], delimiter: str) -> list[str]:
 
 
 def _decide_order(src: Source, report: ImportReport, fmt: str) -> str | None:
-    order, sentence = src.evidence.decide(_EXPORTER_DATE_ORDER.get(fmt))
+    order, sentence = src.evidence.decide()
     report.date_order = order or ""
     if sentence:
         report.notes.append(sentence)
@@ -396,6 +458,8 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
             if isinstance(c, str):
                 src.evidence.feed_text(c, number)
     order = date_order or _decide_order(src, report, "xlsx")
+    if date_order:
+        report.date_order = date_order
     mapper = RowMapper(columns, report, today=today, date_order=order)
 
     def records() -> Iterator[Record]:

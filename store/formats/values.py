@@ -26,57 +26,51 @@ _MDY_EVIDENCE = re.compile(
     rb"(?<![\d/.\-])(0?[1-9]|1[0-2])([/.])(1[3-9]|2\d|3[01])\2(\d{4}|\d{2})(?![\d/.])"
     rb"|(?<![\d/.\-])(0?[1-9]|1[0-2])-(1[3-9]|2\d|3[01])-(\d{4})(?![\d/.\-])"
 )
-_AMBIGUOUS = re.compile(rb"(?<![\d/.\-])(0?[1-9]|1[0-2])([/.\-])(0?[1-9]|1[0-2])\2(\d{4}|\d{2})(?![\d/.\-])")
 
 
 class DateEvidence:
-    """Collects, over a whole file, the first date that shows each order."""
+    """The first date in a file that shows its day/month order.
+
+    Searching stops at the first evidence: a later date written the other
+    way cannot be a real date in the decided order, so it is reported as
+    unreadable on its own line instead of silently read the wrong way.
+    """
 
     def __init__(self) -> None:
         self.dmy: tuple[int, str] | None = None  # (line, text)
         self.mdy: tuple[int, str] | None = None
-        self.ambiguous = 0
+
+    @property
+    def done(self) -> bool:
+        return self.dmy is not None or self.mdy is not None
 
     def feed(self, data: bytes, first_line: int) -> None:
         """Search a chunk of raw text starting at ``first_line``."""
+        if self.done:
+            return
         for attr, pattern in (("dmy", _DMY_EVIDENCE), ("mdy", _MDY_EVIDENCE)):
-            if getattr(self, attr) is None:
-                m = pattern.search(data)
-                if m:
-                    line = first_line + data.count(b"\n", 0, m.start())
-                    setattr(self, attr, (line, m.group(0).decode("ascii")))
-        if self.ambiguous < 1000:
-            self.ambiguous += len(_AMBIGUOUS.findall(data))
+            m = pattern.search(data)
+            if m:
+                line = first_line + data.count(b"\n", 0, m.start())
+                setattr(self, attr, (line, m.group(0).decode("ascii")))
 
     def feed_text(self, text: str, line: int) -> None:
-        try:
+        if not self.done:
             self.feed(text.encode("ascii", "ignore"), line)
-        except Exception:  # pragma: no cover - ascii encoding cannot fail with ignore
-            pass
 
-    def decide(self, default: str | None) -> tuple[str | None, str]:
+    def decide(self) -> tuple[str | None, str]:
         """(order or None, a sentence for the summary)."""
         if self.dmy and self.mdy:
+            first, second = sorted([self.dmy, self.mdy])
             return None, (
-                f"dates are written both ways (line {self.mdy[0]}: {self.mdy[1]}, "
-                f"line {self.dmy[0]}: {self.dmy[1]}): day/month dates were kept as text; "
-                "choose with --date-order mdy or dmy"
-            )
+                f"dates are written both ways (line {first[0]}: {first[1]}, line {second[0]}: "
+                f"{second[1]}): dates whose order is unclear were kept as text; choose with "
+                "--date-order mdy or dmy")
         if self.dmy:
             return DMY, f"dates read as day/month/year (line {self.dmy[0]}: {self.dmy[1]})"
         if self.mdy:
             return MDY, f"dates read as month/day/year (line {self.mdy[0]}: {self.mdy[1]})"
-        if not self.ambiguous:
-            return default or MDY, ""
-        if default:
-            return default, (
-                f"no date in the file shows whether the day or the month comes first; read as "
-                f"{ORDER_NAMES[default]}, as this exporter writes them (--date-order to change)"
-            )
-        return None, (
-            "no date in the file shows whether the day or the month comes first: such dates "
-            "were kept as text; choose with --date-order mdy or dmy"
-        )
+        return None, ""
 
 
 _MONTHS = {m: i for i, m in enumerate(
