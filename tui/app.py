@@ -20,9 +20,10 @@ from .keys import APP_BINDINGS, load_keymap
 from .safe import safe
 from .screens.contacts import ContactsScreen
 from .screens.help import HelpScreen
+from .screens.importer import ImportScreen
 from .screens.queue import QueueScreen
 
-__all__ = ["ContactsScreen", "DailyReachApp", "HelpScreen", "QueueScreen"]
+__all__ = ["ContactsScreen", "DailyReachApp", "HelpScreen", "ImportScreen", "QueueScreen"]
 
 
 @dataclass
@@ -53,6 +54,8 @@ class DailyReachApp(App):
         """The app's own actions in the command palette (Ctrl+P)."""
         yield SystemCommand("Today's queue", "Due calls and e-mails (F2)", self.action_show_queue)
         yield SystemCommand("Contacts", "Every contact, with search (F3)", self.action_show_contacts)
+        yield SystemCommand("Import contacts", "Read a CSV, Excel or vCard file and import it (F4)",
+                            self.action_show_import)
         yield SystemCommand("Undo", "Undo the last change (Ctrl+Z)", self.action_undo)
         yield SystemCommand("Reload", "Re-read the database (F5)", self.action_refresh)
         yield SystemCommand("Keys", "The whole keymap and the status letters (?)", self.action_help)
@@ -147,6 +150,9 @@ class DailyReachApp(App):
 
     def action_show_contacts(self) -> None:
         self._switch(ContactsScreen)
+
+    def action_show_import(self) -> None:
+        self._switch(ImportScreen)
 
     def action_refresh(self) -> None:
         self._refresh_screen()

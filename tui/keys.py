@@ -19,6 +19,7 @@ APP_BINDINGS = [
     Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("f2", "show_queue", "Queue", id="app.queue"),
     Binding("f3", "show_contacts", "Contacts", id="app.contacts"),
+    Binding("f4", "show_import", "Import", id="app.import"),
     Binding("ctrl+z", "undo", "Undo", id="app.undo"),
     Binding("f5,ctrl+r", "refresh", "Refresh", show=False, id="app.refresh"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -33,6 +34,16 @@ CONTACTS_BINDINGS = [
     Binding("escape", "back", "Back", id="contacts.back"),
 ]
 
+IMPORT_BINDINGS = [
+    Binding("escape", "back", "Back", id="import.back"),
+    Binding("enter", "change_field", "Change field", id="import.field"),
+    Binding("minus", "unclassify", "Leave unclassified", key_display="-", id="import.unclassify"),
+    Binding("f6", "cycle_format", "Format", id="import.format"),
+    Binding("f7", "cycle_encoding", "Encoding", id="import.encoding"),
+    Binding("f8", "cycle_dates", "Dates", id="import.dates"),
+    Binding("ctrl+s", "run_import", "Import", id="import.run"),
+]
+
 #: Rows for the help screen and README: (keys, what it does, where).
 KEYMAP_ROWS = [
     ("↑ ↓ PgUp PgDn Home End", "move through the focused list", "lists"),
@@ -44,6 +55,11 @@ KEYMAP_ROWS = [
     ("Ctrl+Z", "undo the last change (status or done), repeatedly", "everywhere"),
     ("F2", "today's queue", "everywhere"),
     ("F3", "contacts", "everywhere"),
+    ("F4", "import a file (CSV, Excel, vCard)", "everywhere"),
+    ("Enter", "read the file typed; on a column, choose the field it feeds", "import"),
+    ("a–z / -", "classify the focused raw status value / leave it unclassified", "import"),
+    ("F6 / F7 / F8", "change format / encoding / date order, and read again", "import"),
+    ("Ctrl+S", "import (all or nothing), with a progress bar", "import"),
     ("F5 / Ctrl+R", "reload from the database (see other windows' changes)", "everywhere"),
     ("? / F1", "this help", "everywhere"),
     ("Ctrl+P", "command palette", "everywhere"),
@@ -71,7 +87,7 @@ def load_keymap() -> tuple[dict[str, str], list[str]]:
         return {}, [f"{path}: ignored, not a JSON object of binding ids to keys ({exc})"]
     if not isinstance(data, dict):
         return {}, [f"{path}: ignored, not a JSON object of binding ids to keys"]
-    known = {b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS}
+    known = {b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS + IMPORT_BINDINGS}
     keymap, problems = {}, []
     for binding_id, keys in data.items():
         if binding_id not in known or not isinstance(keys, str):
