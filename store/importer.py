@@ -129,6 +129,7 @@ class _Index:
     def __init__(self) -> None:
         self.email: dict[str, int] = {}
         self.phone: dict[str, int] = {}
+        self.phone_more: dict[str, list[int]] = {}  # other contacts sharing a number
         self.name: dict[tuple[str, str], int] = {}
 
     def load(self, conn, region: str) -> None:
@@ -144,7 +145,7 @@ class _Index:
                 for p in json.loads(row[5]):
                     norm = p.get("norm") or phone_key(str(p.get("value", "")), region)
                     if norm:
-                        self.phone.setdefault(norm, cid)
+                        self.add_phone(norm, cid)
             self.name.setdefault((_fold(row[1] or ""), _fold(row[2] or "")), cid)
 
     def add(self, cid: int, rec: Record) -> None:
@@ -152,8 +153,21 @@ class _Index:
             self.email.setdefault(e["value"].casefold(), cid)
         for p in rec.phones:
             if p.get("norm"):
-                self.phone.setdefault(p["norm"], cid)
+                self.add_phone(p["norm"], cid)
         self.name.setdefault((_fold(rec.display_name() or rec.company), _fold(rec.company)), cid)
+
+    def add_phone(self, norm: str, cid: int) -> None:
+        first = self.phone.setdefault(norm, cid)
+        if first != cid:
+            more = self.phone_more.setdefault(norm, [])
+            if cid not in more:
+                more.append(cid)
+
+    def phone_ids(self, norm: str) -> list[int]:
+        first = self.phone.get(norm)
+        if first is None:
+            return []
+        return [first, *self.phone_more.get(norm, ())]
 
 
 class _Merge:
@@ -191,7 +205,8 @@ class _Merge:
         self.pending: dict[int, Record] = {}
         self.touched: list[int] = []
         self.unmapped: Counter = Counter()
-        self.counted: set[int] = set()  # existing contacts already counted as unclassified
+        self.seen: set[int] = set()
+        self.first_lines: dict[int, int] = {}  # existing contacts this import already merged into
 
     # ----------------------------------------------------------- statuses
     def status_for(self, raw: str):
@@ -232,9 +247,9 @@ class _Merge:
         for p in rec.phones:
             norm = p.get("norm")
             if norm:
-                cid = index.phone.get(norm)
-                if cid is not None and same_person(name, self._name_of(cid)):
-                    return cid, None
+                for cid in index.phone_ids(norm):
+                    if same_person(name, self._name_of(cid)):
+                        return cid, None
         if not rec.emails and not rec.phones:
             key = (_fold(name or rec.company), _fold(rec.company))
             cid = index.name.get(key)
@@ -247,6 +262,11 @@ class _Merge:
             return self.pending[cid].display_name()
         row = self.conn.execute("SELECT name FROM contacts WHERE id = ?", [cid]).fetchone()
         return row[0] if row else ""
+
+    def _first_line(self, cid: int) -> int | None:
+        if cid >= self.first_new:
+            return self.lines[cid - self.first_new]
+        return self.first_lines.get(cid)
 
     def _where(self, cid: int) -> str:
         if cid >= self.first_new:
@@ -311,7 +331,13 @@ class _Merge:
             _merge_into(self.pending[cid], rec, self.report, self.labels)
             self.report.merged += 1
             return
-        self.merge_row(cid, rec, update=cid < self.first_new)
+        # a contact that existed before this import takes the file's changes
+        # once; later rows of the same file that match it are duplicates
+        update = cid < self.first_new and cid not in self.seen
+        if update:
+            self.seen.add(cid)
+            self.first_lines[cid] = rec.line
+        self.merge_row(cid, rec, update=update)
 
     def merge_row(self, cid: int, rec: Record, *, update: bool) -> None:
         """Merge into a stored contact.  ``update``: it existed before this
@@ -321,7 +347,7 @@ class _Merge:
         existing = conn.execute("SELECT * FROM contacts WHERE id = ?", [cid]).fetchone()
         updates: dict[str, object] = {}
         changes: list[str] = []
-        first_line = None if update else self.lines[cid - self.first_new]
+        first_line = self._first_line(cid)
         for key in ("first_name", "last_name", "company", "title", "owner", "notes"):
             new, old = getattr(rec, key), existing[key]
             if not new:
@@ -436,17 +462,14 @@ class _Merge:
             self.index.email.setdefault(e["value"].casefold(), cid)
         for p in rec.phones:
             if p.get("norm"):
-                self.index.phone.setdefault(p["norm"], cid)
+                self.index.add_phone(p["norm"], cid)
         if updates or acts or changes:
             self.touched.append(cid)
-        if not update:
-            report.merged += 1
-        elif updates or acts or changes:
+        if cid >= self.first_new or updates or acts or changes:
             report.merged += 1
         else:
             report.unchanged += 1
-        if update and status_id is None and cid not in self.counted:
-            self.counted.add(cid)
+        if update and status_id is None:
             report.unclassified += 1
             raw = updates.get("status_raw") or existing["status_raw"] or ""
             if raw:

@@ -156,7 +156,8 @@ def phone_key(text: str, region: str = "US") -> str | None:
 
     E.164 (``+14155550100``) when :mod:`phonenumbers` finds a possible
     number; otherwise its digits prefixed with ``#`` when there are at least
-    six; otherwise None.
+    six; otherwise the text itself (no case, single spaces) prefixed with
+    ``~``, so a value that is not a number still matches itself.
     """
     text = text.strip()
     if not text:
@@ -184,7 +185,9 @@ def _phone_key_slow(text: str, region: str) -> str | None:
     if number is not None and phonenumbers.is_possible_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     digits = "".join(ch for ch in text if ch.isdigit())
-    return "#" + digits if len(digits) >= 6 else None
+    if len(digits) >= 6:
+        return "#" + digits
+    return "~" + " ".join(text.casefold().split())
 
 
 def valid_region(region: str) -> bool:
