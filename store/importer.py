@@ -21,6 +21,7 @@ import os
 import unicodedata
 from array import array
 from collections import Counter
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -528,10 +529,13 @@ def _merge_entries(current: list[dict], incoming: list[dict], key: str, update: 
 
 
 def _unique(activities: list[Activity]) -> list[Activity]:
+    if len(activities) < 2:
+        return activities
     seen, out = set(), []
     for a in activities:
-        if a.key() not in seen:
-            seen.add(a.key())
+        key = (a.kind, a.outcome, a.day, a.note or None)
+        if key not in seen:
+            seen.add(key)
             out.append(a)
     return out
 
@@ -545,22 +549,26 @@ def _derived(rec: Record, status, created_day: str) -> tuple:
         return (None, None, 0,
                 created_day if status.call_days is not None and rec.phones else None,
                 created_day if status.email_days is not None and rec.emails else None)
-    reached = [a.day for a in rec.activities if a.kind == "call" and a.outcome == "reached"]
-    sent = [a.day for a in rec.activities if a.kind == "email" and a.outcome == "sent"]
-    last_call = max(reached).isoformat() if reached else None
-    last_mail = max(sent).isoformat() if sent else None
-    attempts = len({a.key() for a in rec.activities if a.kind == "call" and (a.outcome or "") != "reached"
-                    and a.day.isoformat() > (last_call or "")})
+    reached = sent = None
+    for a in rec.activities:
+        if a.kind == "call" and a.outcome == "reached":
+            if reached is None or a.day > reached:
+                reached = a.day
+        elif a.kind == "email" and a.outcome == "sent":
+            if sent is None or a.day > sent:
+                sent = a.day
+    attempts = len({(a.day, a.outcome, a.note or None) for a in rec.activities
+                    if a.kind == "call" and a.outcome != "reached" and (reached is None or a.day > reached)})
+    last_call = reached.isoformat() if reached else None
+    last_mail = sent.isoformat() if sent else None
     next_call = next_mail = None
     if status is not None:
-        from datetime import date, timedelta
-
         if status.call_days is not None and rec.phones:
-            next_call = created_day if last_call is None else (
-                date.fromisoformat(last_call) + timedelta(days=status.call_days)).isoformat()
+            next_call = created_day if reached is None else (
+                reached + timedelta(days=status.call_days)).isoformat()
         if status.email_days is not None and rec.emails:
-            next_mail = created_day if last_mail is None else (
-                date.fromisoformat(last_mail) + timedelta(days=status.email_days)).isoformat()
+            next_mail = created_day if sent is None else (
+                sent + timedelta(days=status.email_days)).isoformat()
     return last_call, last_mail, attempts, next_call, next_mail
 
 
@@ -609,6 +617,12 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
     # spilling to disk (restored afterwards; SQLite allocates it on demand).
     old_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
+    # Every id this run writes is taken from the statuses table or from
+    # the contacts it inserts itself, so per-row foreign-key lookups are
+    # skipped for the run (the pragma only changes outside a transaction);
+    # a check of the touched rows runs before the commit.
+    fk_on = store.conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    store.conn.execute("PRAGMA foreign_keys = OFF")
     try:
         with store.transaction() as conn:
             state = _Merge(store, conn, report, status_map, region)
@@ -633,6 +647,12 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
             for sql in rebuild:
                 conn.execute(sql)
             state.save_status_map()
+            if fk_on:
+                for table in ("contacts", "activities", "status_map"):
+                    bad = conn.execute(f"PRAGMA foreign_key_check({table})").fetchone()
+                    if bad:
+                        raise StoreError(f"import stopped: a {table} row points at a missing "
+                                         f"{bad[2]} row; nothing was imported")
             if state.touched:
                 store._refresh(conn, sorted(set(state.touched)), history=True)
             report.unmapped_statuses = dict(state.unmapped.most_common())
@@ -642,6 +662,7 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
         pass
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        store.conn.execute(f"PRAGMA foreign_keys = {'ON' if fk_on else 'OFF'}")
     if progress is not None:
         progress(-1)
     return report

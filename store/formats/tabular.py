@@ -116,7 +116,8 @@ class RowMapper:
             if index < n:
                 raw = cells[index]
                 if raw:
-                    value = _text(raw, multiline)
+                    # inline fast path of _text(): plain printable text
+                    value = raw.strip() if type(raw) is str and raw.isprintable() else _text(raw, multiline)
                     if value:
                         values[field] = value
         extra = rec.extra
@@ -124,7 +125,7 @@ class RowMapper:
             if index < n:
                 raw = cells[index]
                 if raw:
-                    value = _text(raw, True)
+                    value = raw.strip() if type(raw) is str and raw.isprintable() else _text(raw, True)
                     if value:
                         extra[label] = value
         for index, kind, type_index in self.emails:
@@ -148,7 +149,7 @@ class RowMapper:
                     if value:
                         if type_index is not None:
                             kind = _type_name(cells[type_index] if type_index < n else "", "other")
-                        if not any(ch.isdigit() for ch in value):
+                        if not _HAS_DIGIT.search(value):
                             self.report.warn(line, f"{label}: {value!r} has no digits; kept as written")
                         phones.append({"type": kind, "value": value})
         if n > self.width:
@@ -223,8 +224,12 @@ class RowMapper:
     def _dates(self, rec: Record, dates: list, results: str) -> None:
         parsed: dict[str, date] = {}
         for field, label, raw in dates:
-            day = excel_date(raw)
-            text = clean(raw if isinstance(raw, str) else str(raw)).strip()
+            if type(raw) is str:
+                day = None
+                text = raw.strip() if raw.isprintable() else clean(raw).strip()
+            else:
+                day = excel_date(raw)
+                text = clean(str(raw)).strip()
             if day is None:
                 if not text:
                     continue
@@ -479,6 +484,7 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
 
 
 _ZEROS = re.compile(r"^0+$")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def _xlsx_values(row) -> list:

@@ -148,6 +148,7 @@ def excel_date(value) -> date | None:
 
 # ------------------------------------------------------------------ phones
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-/]+$")
+_NON_DIGITS = re.compile(r"\D+")
 _NANP = {"US", "CA", "PR", "GU", "VI", "AS", "MP"}
 
 
@@ -163,7 +164,7 @@ def phone_key(text: str, region: str = "US") -> str | None:
     if not text:
         return None
     if _PHONE_CHARS.match(text):
-        digits = "".join(ch for ch in text if ch.isdigit())
+        digits = _NON_DIGITS.sub("", text)
         if text.startswith("+"):
             if len(digits) == 11 and digits[0] == "1" and digits[1] in "23456789" \
                     and digits[4] in "23456789":
