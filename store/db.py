@@ -294,6 +294,15 @@ class Store:
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
 
+    def remembered_statuses(self) -> dict[str, str]:
+        """Raw status values (in the form :func:`store.scheme.normalize_raw`
+        gives) that an import was told to map, with their status key."""
+        return {
+            raw: status_key(name)
+            for raw, name in self.conn.execute(
+                "SELECT m.raw_norm, s.name FROM status_map m JOIN statuses s ON s.id = m.status_id")
+        }
+
     # --------------------------------------------------------------- contacts
     _SELECT = """
         SELECT c.*, s.name AS status, s.position AS priority

@@ -224,12 +224,35 @@ class _Merge:
         return status
 
     def save_status_map(self) -> None:
+        """Remember the raw-status choices made for this import, and give
+        every unclassified contact already carrying one of those values its
+        status (mapping a raw value once maps every contact with it)."""
+        if not self.chosen:
+            return
+        conn = self.conn
         for norm, status_id in self.chosen.items():
             if status_id is None:
-                self.conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [norm])
+                conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [norm])
             else:
-                self.conn.execute("INSERT OR REPLACE INTO status_map (raw_norm, status_id) VALUES (?, ?)",
-                                  [norm, status_id])
+                conn.execute("INSERT OR REPLACE INTO status_map (raw_norm, status_id) VALUES (?, ?)",
+                             [norm, status_id])
+        wanted = {norm: sid for norm, sid in self.chosen.items() if sid is not None}
+        if not wanted:
+            return
+        for cid, raw in conn.execute(
+                "SELECT id, status_raw FROM contacts WHERE status_id IS NULL AND status_raw IS NOT NULL"
+        ).fetchall():
+            status_id = wanted.get(normalize_raw(raw))
+            if status_id is None:
+                continue
+            status = self.by_id[status_id]
+            conn.execute("UPDATE contacts SET status_id = ?, updated_at = ? WHERE id = ?",
+                         [status_id, self.now, cid])
+            conn.execute(
+                "INSERT INTO activities (contact_id, kind, at, old_status, new_status, old_status_id,"
+                " new_status_id, source, note) VALUES (?, 'status', ?, NULL, ?, NULL, ?, 'import', ?)",
+                [cid, self.now, status.name, status_id, f"imported status {raw!r} mapped to {status.name}"])
+            self.touched.append(cid)
 
     # ------------------------------------------------------------ matching
     def find(self, rec: Record) -> tuple[int | None, str | None]:

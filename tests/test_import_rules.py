@@ -427,6 +427,22 @@ def test_raw_status_mapping_is_remembered(tmp_path, store):
     later = import_file(store, write(tmp_path, "t.csv", "Contact,ID/Status\r\nDee,prosp.\r\n"))
     assert later.unclassified == 0
     assert [c["name"] for c in store.contacts(status="P")] == ["Ann", "Bo", "Dee"]
+    assert store.remembered_statuses() == {"prosp.": "P"}
+
+
+def test_mapping_a_raw_status_maps_contacts_already_carrying_it(tmp_path, store):
+    import_file(store, write(tmp_path, "a.csv",
+                             "Contact,Phone,ID/Status\r\nAnn,555-0100,Trade Show\r\nBo,,trade  show\r\n"))
+    assert store.count_contacts(status="-") == 2
+    import_file(store, write(tmp_path, "b.csv", "Contact,ID/Status\r\nCy,Trade Show\r\n"),
+                ReadOptions(status_map={"Trade Show": "n"}))
+    assert sorted(c["name"] for c in store.contacts(status="N")) == ["Ann", "Bo", "Cy"]
+    ann = [c for c in store.contacts() if c["name"] == "Ann"][0]
+    change = store.history(ann["id"])[0]
+    assert (change["kind"], change["new_status"], change["source"]) == ("status", "New Lead", "import")
+    # derived columns follow: a new lead is due for a call on arrival (today)
+    assert ann["next_call_due"] == "2026-12-03"
+
 
 
 def test_derived_columns_of_new_contacts_agree_with_rebuild(tmp_path, store):

@@ -80,6 +80,7 @@ class ImportScreen(Screen):
         self.result: ImportReport | None = None
         self.error = ""
         self.busy = False
+        self._remembered: dict[str, str] = {}
 
     @property
     def store(self) -> Store:
@@ -163,10 +164,9 @@ class ImportScreen(Screen):
             return self.store.status_by_key(key) if key else None
         status = match_status(raw, statuses)
         if status is None and raw:
-            row_ = self.store.conn.execute("SELECT status_id FROM status_map WHERE raw_norm = ?",
-                                           [normalize_raw(raw)]).fetchone()
-            if row_:
-                status = next((s for s in statuses if s.id == row_[0]), None)
+            key = self._remembered.get(normalize_raw(raw))
+            if key:
+                status = next((s for s in statuses if s.key == key), None)
         return status
 
     def _letter(self, item, letter: str) -> None:
@@ -230,6 +230,7 @@ class ImportScreen(Screen):
 
     def _previewed(self, report: ImportReport | None, error: str) -> None:
         self.busy = False
+        self._remembered = self.store.remembered_statuses()
         self.preview = report
         self.error = error
         for lst in self.query(RowList):
