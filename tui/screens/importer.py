@@ -81,6 +81,7 @@ class ImportScreen(Screen):
         self.error = ""
         self.busy = False
         self._remembered: dict[str, str] = {}
+        self._status_order: list[tuple[str, int]] = []
 
     @property
     def store(self) -> Store:
@@ -132,9 +133,22 @@ class ImportScreen(Screen):
                    ((field or "extra data") + how, field_w, "bold" if field else "dim"))
 
     def _statuses(self) -> list[tuple[str, int]]:
+        return self._status_order
+
+    def _order_statuses(self) -> None:
+        """Values that need a decision first (most contacts first), then
+        blanks, then the values that already name a status.  Fixed once per
+        reading, so classifying a value does not reshuffle the list."""
         if not self.preview:
-            return []
-        return sorted(self.preview.raw_statuses.items(), key=lambda kv: (-kv[1], kv[0]))
+            self._status_order = []
+            return
+
+        def key(item):
+            raw, count = item
+            group = 1 if not raw else (0 if self._target(raw) is None else 2)
+            return (group, -count, raw)
+
+        self._status_order = sorted(self.preview.raw_statuses.items(), key=key)
 
     def _status_count(self) -> int:
         return len(self._statuses())
@@ -233,6 +247,7 @@ class ImportScreen(Screen):
         self._remembered = self.store.remembered_statuses()
         self.preview = report
         self.error = error
+        self._order_statuses()
         for lst in self.query(RowList):
             lst.reload(keep=0)
         self._show_info()
