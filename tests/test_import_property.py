@@ -136,3 +136,16 @@ def test_random_vcards_never_crash_or_half_import(data):
 @given(st.binary(max_size=400))
 def test_random_bytes_never_crash(data):
     _check(data, ".csv")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(
+    st.dictionaries(st.text(), st.text()),
+    st.lists(st.dictionaries(st.text(), st.text()), max_size=4),
+))
+def test_fast_json_matches_json_dumps(value):
+    import json
+
+    from store.importer import _json
+
+    assert _json(value) == json.dumps(value, ensure_ascii=False)
