@@ -483,3 +483,42 @@ def test_keyboard_interrupt_midway_leaves_database_as_before(tmp_path, store, mo
     with pytest.raises(KeyboardInterrupt):
         import_file(store, path)
     assert snapshot(store) == before
+
+
+def test_phone_region_setting_normalizes_national_numbers(tmp_path, store):
+    with pytest.raises(StoreError, match="phone_region"):
+        store.set_setting("phone_region", "Narnia")
+    assert store.settings()["phone_region"] == "US"
+    store.set_setting("phone_region", "gb")
+    assert store.settings()["phone_region"] == "GB"
+    import_file(store, write(tmp_path, "uk.csv", "Contact,Phone\r\nAnn,020 7946 0000\r\n"))
+    assert only(store)["phones"] == [{"type": "work", "value": "020 7946 0000", "norm": "+442079460000"}]
+    # the same number written internationally is the same contact
+    report = import_file(store, write(tmp_path, "intl.csv", "Contact,Phone\r\nAnn,+44 20 7946 0000\r\n"))
+    assert (report.added, report.unchanged) == (0, 1)
+
+
+def test_fast_phone_path_agrees_with_phonenumbers():
+    import random
+
+    import phonenumbers
+
+    from store.formats.values import phone_key
+
+    rng = random.Random(5)
+    shapes = ["({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "+1 {a} {b} {c}", "{a}{b}{c}",
+              "+1 ({a}) {b}-{c}", "1-{a}-{b}-{c}", "+1-{a}-{b}-{c}"]
+    for _ in range(3000):
+        text = rng.choice(shapes).format(a=f"{rng.randint(0, 999):03d}", b=f"{rng.randint(0, 999):03d}",
+                                         c=f"{rng.randint(0, 9999):04d}")
+        try:
+            number = phonenumbers.parse(text, "US")
+            expected = (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                        if phonenumbers.is_possible_number(number) else None)
+        except phonenumbers.NumberParseException:
+            expected = None
+        got = phone_key(text, "US")
+        if expected is not None:
+            assert got == expected, text
+        else:
+            assert got is None or not got.startswith("+"), text

@@ -60,18 +60,18 @@ def open_records(path, options: ReadOptions | None = None) -> Reading:
             raise src.error("not an Excel .xlsx workbook (those are ZIP files)")
         from .tabular import read_xlsx
 
-        records, mapper, _ = read_xlsx(
+        records, mapper, progress = read_xlsx(
             src, report, sheet=options.sheet, profile=None if fmt in ("auto", "xlsx") else fmt,
             overrides=options.mapping, today=today, date_order=options.date_order or None)
-        return Reading(records, report, lambda: 0.0, lambda: dict(mapper.raw_statuses))
+        return Reading(records, report, progress, lambda: dict(mapper.raw_statuses))
     from .vcard import looks_like_vcard
 
-    head_text = src.head.decode(src.encoding if not src.mixed else "utf-8", errors="replace") \
-        if src.encoding and not src.encoding.startswith(("utf-16", "utf-32")) else ""
     if src.encoding.startswith(("utf-16", "utf-32")):
         from .source import _wide_text
 
         head_text = _wide_text(src)[:8192]
+    else:
+        head_text = src.head.decode(src.encoding, errors="replace")
     if fmt == "vcard" or (fmt == "auto" and looks_like_vcard(head_text)):
         from .vcard import read_vcards
 

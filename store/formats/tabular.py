@@ -408,7 +408,7 @@ def _decide_order(src: Source, report: ImportReport, fmt: str) -> str | None:
 # ------------------------------------------------------------------ Excel
 def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: str | None,
               overrides: dict[str, str] | None, today: date,
-              date_order: str | None) -> tuple[Iterator[Record], RowMapper, None]:
+              date_order: str | None) -> tuple[Iterator[Record], RowMapper, object]:
     import zipfile
 
     try:
@@ -466,9 +466,13 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     if date_order:
         report.date_order = date_order
     mapper = RowMapper(columns, report, today=today, date_order=order)
+    total = max(len(rows_list), 1)
+    progress = [0.0]
 
     def records() -> Iterator[Record]:
         for number, row in enumerate(rows_list, header_line + 1):
+            if (number & 255) == 0:
+                progress[0] = (number - header_line) / total
             cells = list(row)
             if not any(c not in (None, "") for c in cells):
                 continue
@@ -478,9 +482,10 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
                 report.skip(number, "no name, company, e-mail or phone")
                 continue
             yield rec
+        progress[0] = 1.0
         wb.close()
 
-    return records(), mapper, None
+    return records(), mapper, lambda: progress[0]
 
 
 _ZEROS = re.compile(r"^0+$")
