@@ -134,6 +134,9 @@ class DailyReachApp(App):
             self.push_screen(HelpScreen())
 
     def _switch(self, screen_type) -> None:
+        if getattr(self.screen, "importing", False):
+            self.notify("An import is running; wait for its summary.", severity="warning")
+            return
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         if isinstance(self.screen, screen_type):

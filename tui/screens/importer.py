@@ -80,6 +80,7 @@ class ImportScreen(Screen):
         self.result: ImportReport | None = None
         self.error = ""
         self.busy = False
+        self.importing = False
         self._remembered: dict[str, str] = {}
         self._status_order: list[tuple[str, int]] = []
 
@@ -298,7 +299,7 @@ class ImportScreen(Screen):
         if self.preview is None or self.path is None:
             self.notify("Read a file first (type its path, then Enter).", severity="warning")
             return
-        self.busy = True
+        self.busy = self.importing = True
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(progress=0)
@@ -323,7 +324,7 @@ class ImportScreen(Screen):
         self.app.call_from_thread(self._imported, report, error)
 
     def _imported(self, report: ImportReport | None, error: str) -> None:
-        self.busy = False
+        self.busy = self.importing = False
         bar = self.query_one(ProgressBar)
         bar.update(progress=100)
         self.result = report
@@ -336,6 +337,11 @@ class ImportScreen(Screen):
             self.notify(error, severity="error", markup=False)
 
     def action_back(self) -> None:
+        if self.importing:
+            # the other screens read the same connection: they would see
+            # the import's rows before it commits (or rolls back)
+            self.notify("An import is running; wait for its summary.", severity="warning")
+            return
         self.app.pop_screen()
 
     # ------------------------------------------------------------ info
