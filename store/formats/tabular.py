@@ -104,6 +104,7 @@ class RowMapper:
                 self.scalars.append((c.index, f, f in _MULTILINE))
         self.labels = {c.field: c.label for c in reversed(columns) if c.field}
         self.sort_emails = all(t is None for _, _, t in self.emails)
+        self.text_row = True  # rows are lists of str (CSV); Excel rows are not
 
     def label_for(self, index: int) -> str:
         return f"Column {index + 1}"
@@ -111,23 +112,28 @@ class RowMapper:
     def record(self, line: int, cells: list) -> Record | None:
         rec = Record(line=line, cleaned=True)
         n = len(cells)
-        values: dict[str, str] = {}
-        for index, field, multiline in self.scalars:
-            if index < n:
-                raw = cells[index]
-                if raw:
-                    # inline fast path of _text(): plain printable text
-                    value = raw.strip() if type(raw) is str and raw.isprintable() else _text(raw, multiline)
-                    if value:
-                        values[field] = value
-        extra = rec.extra
-        for index, label in self.extras:
-            if index < n:
-                raw = cells[index]
-                if raw:
-                    value = raw.strip() if type(raw) is str and raw.isprintable() else _text(raw, True)
-                    if value:
-                        extra[label] = value
+        if n >= self.width and self.text_row and "".join(cells).isprintable():
+            # the common case: a CSV row of plain text (one check for the
+            # whole row instead of one per cell)
+            values = {f: v for i, f, _ in self.scalars if (v := cells[i].strip())}
+            extra = rec.extra = {label: v for i, label in self.extras if (v := cells[i].strip())}
+        else:
+            values = {}
+            for index, field, multiline in self.scalars:
+                if index < n:
+                    raw = cells[index]
+                    if raw:
+                        value = _text(raw, multiline)
+                        if value:
+                            values[field] = value
+            extra = rec.extra
+            for index, label in self.extras:
+                if index < n:
+                    raw = cells[index]
+                    if raw:
+                        value = _text(raw, True)
+                        if value:
+                            extra[label] = value
         for index, kind, type_index in self.emails:
             if index < n:
                 raw = cells[index]
@@ -466,6 +472,7 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     if date_order:
         report.date_order = date_order
     mapper = RowMapper(columns, report, today=today, date_order=order)
+    mapper.text_row = False
     total = max(len(rows_list), 1)
     progress = [0.0]
 
