@@ -6,7 +6,6 @@ comments) — never taken from the importer's own output.
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 

@@ -4,8 +4,7 @@ day/month order, ragged rows, matching and re-import, Excel."""
 from __future__ import annotations
 
 import os
-import threading
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest

@@ -67,7 +67,9 @@ class Source:
     mixed: bool = False  # per-line UTF-8 / cp1252
     fallback: str = "cp1252"
     bom: int = 0
-    bad_lines: list[int] = field(default_factory=list)
+    bad_lines: list[int] = field(default_factory=list)  # lines that are not UTF-8
+    utf8_lines: int = 0  # lines with non-ASCII UTF-8 text
+    sample: bytes = b""  # some non-UTF-8 lines, for code-page detection
     evidence: DateEvidence = field(default_factory=DateEvidence)
     lines_total: int = 0
 
@@ -165,7 +167,7 @@ def _detect(src: Source) -> None:
     if not src.bad_lines:
         src.encoding = src.encoding_label = "utf-8"
         return
-    if src.utf8_lines >= len(src.bad_lines):  # type: ignore[attr-defined]
+    if src.utf8_lines >= len(src.bad_lines):
         _mixed(src)
         return
     src.encoding = src.encoding_label = _legacy_codepage(src)
@@ -236,8 +238,8 @@ def _scan_bytes(src: Source, *, check_utf8: bool) -> None:
             line_no += chunk.count(b"\n")
     src.lines_total = line_no
     src.bad_lines = bad
-    src.utf8_lines = utf8_lines  # type: ignore[attr-defined]
-    src.sample = b"\n".join(sample)  # type: ignore[attr-defined]
+    src.utf8_lines = utf8_lines
+    src.sample = b"\n".join(sample)
 
 
 def _wide_text(src: Source) -> str:
@@ -280,7 +282,7 @@ def _check_control_lines(src: Source, chunk: bytes, start: int) -> None:
 def _legacy_codepage(src: Source) -> str:
     from charset_normalizer import from_bytes
 
-    sample = getattr(src, "sample", b"")
+    sample = src.sample
     results = list(from_bytes(sample)) if sample else []
     if not results:
         return "cp1252" if _decodes(sample, "cp1252") else "latin-1"

@@ -10,11 +10,10 @@ from collections import Counter
 from datetime import date
 from typing import Iterator
 
-from ..errors import StoreError
 from ..records import Activity, ImportReport, Record
 from ..text import clean
 from .mapping import (
-    DATE_FIELDS, EMAIL_FIELDS, FIELDS, PHONE_FIELDS, Column, detect_profile,
+    DATE_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, Column, detect_profile,
     has_contact_columns, map_columns,
 )
 from .source import Source, TextLines
