@@ -111,3 +111,27 @@ async def test_import_screen_change_a_column_field_and_show_errors(tmp_path):
     [c] = store.contacts()
     assert (c["name"], c["phone"], c["notes"]) == ("Ann Lee", "0171 555 0100", "green")
     store.close()
+
+
+async def test_browse_for_the_file_with_the_keyboard(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a-contacts.csv").write_text("Name,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*str(folder), "ctrl+o")
+        await pilot.pause(0.5)
+        from textual.widgets import DirectoryTree
+
+        assert isinstance(app.focused, DirectoryTree)
+        await pilot.press("down", "enter")  # the tree's root is the folder: its first child is the file
+        await wait_idle(app, pilot, screen)
+        assert app.screen is screen
+        assert screen.path == folder / "a-contacts.csv"
+        assert screen.preview is not None and screen.preview.rows == 1
+    store.close()

@@ -37,6 +37,7 @@ CONTACTS_BINDINGS = [
 IMPORT_BINDINGS = [
     Binding("escape", "back", "Back", id="import.back"),
     Binding("enter", "change_field", "Change field", id="import.field"),
+    Binding("ctrl+o", "browse", "Browse", id="import.browse"),
     Binding("minus", "unclassify", "Leave unclassified", key_display="-", id="import.unclassify"),
     Binding("f6", "cycle_format", "Format", id="import.format"),
     Binding("f7", "cycle_encoding", "Encoding", id="import.encoding"),
@@ -57,6 +58,7 @@ KEYMAP_ROWS = [
     ("F3", "contacts", "everywhere"),
     ("F4", "import a file (CSV, Excel, vCard)", "everywhere"),
     ("Enter", "read the file typed; on a column, choose the field it feeds", "import"),
+    ("Ctrl+O", "browse the folders for the file to import", "import"),
     ("a–z / -", "classify the focused raw status value / leave it unclassified", "import"),
     ("F6 / F7 / F8", "change format / encoding / date order, and read again", "import"),
     ("Ctrl+S", "import (all or nothing), with a progress bar", "import"),

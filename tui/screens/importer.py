@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import DirectoryTree, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from store import ImportReport, Store, StoreError
@@ -62,6 +62,31 @@ class FieldPicker(ModalScreen):
         self.dismiss(event.option.id)
 
 
+class FileBrowser(ModalScreen):
+    """Pick a file from the folder tree: arrows move, Enter opens a folder or
+    picks a file, Esc cancels."""
+
+    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="browser"):
+            title = Text("Choose a file in ", style="bold")
+            title.append_text(safe(str(self.start), "bold"))
+            yield Static(title)
+            yield DirectoryTree(self.start, id="browser-tree")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(DirectoryTree))
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.dismiss(event.path)
+
+
 class ImportScreen(Screen):
     """Choose a file, check and adjust what was detected, import it."""
 
@@ -90,7 +115,7 @@ class ImportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" Import contacts", style="bold"), id="topbar")
-        yield Input(placeholder="Path of the file to import (CSV, TSV, Excel .xlsx, vCard) — Enter to read it",
+        yield Input(placeholder="Path of the file to import (CSV, TSV, Excel .xlsx, vCard) — Enter reads it, Ctrl+O browses",
                     id="import-path")
         with Horizontal(id="import-panes"):
             with Vertical(id="import-left"):
@@ -206,6 +231,19 @@ class ImportScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "import-path":
             self._read(event.value)
+
+    def action_browse(self) -> None:
+        typed = self.query_one("#import-path", Input).value.strip()
+        start = Path(typed).expanduser() if typed else Path.cwd()
+        while not start.is_dir() and start != start.parent:
+            start = start.parent
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#import-path", Input).value = str(path)
+                self._read(str(path))
+
+        self.app.push_screen(FileBrowser(start if start.is_dir() else Path.cwd()), chosen)
 
     def _read(self, value: str) -> None:
         value = value.strip()
