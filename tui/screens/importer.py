@@ -123,7 +123,7 @@ class ImportScreen(Screen):
                 yield RowList(self._column_count, self._column_rows, self._render_column,
                               empty="Choose a file to see its columns.", id="import-columns")
             with Vertical(id="import-right"):
-                yield Static(" Status values found   (a letter: classify, -: leave unclassified)",
+                yield Static(" Status values   (letter: classify · -: unclassified)",
                              classes="pane-title")
                 yield RowList(self._status_count, self._status_rows, self._render_status,
                               on_letter=self._letter, empty="No status values.",
