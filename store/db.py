@@ -119,6 +119,8 @@ _FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", 
 def fold(text: str) -> str:
     """Text without case or accents ("Østergaard" → "ostergaard"), for
     sorting and searching."""
+    if text.isascii():  # the common case: nothing to strip
+        return text.casefold()
     folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
@@ -144,10 +146,13 @@ def search_words(query: str) -> list[str]:
     return [w for w in words if w]
 
 
+_NON_DIGITS = re.compile(r"\D+")
+
+
 def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
     parts = [f for f in fields if f]
     for phone in phones:
-        digits = "".join(ch for ch in phone if ch.isdigit())
+        digits = _NON_DIGITS.sub("", phone)
         parts.append(phone)
         if digits:
             parts.append(digits)
@@ -349,12 +354,14 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         "email_template": "body of the e-mail template; "
                           "{first_name} {last_name} {name} {company} {owner_name} are filled in",
     }
+    SETTING_DEFAULTS = {"phone_region": "US"}
 
     def _defaults(self) -> dict[str, str]:
         from .mail import DEFAULT_BODY, DEFAULT_SUBJECT
 
         return {"working_days": DEFAULT_WORKING_DAYS, "retry_days": str(DEFAULT_RETRY_DAYS),
-                "email_subject": DEFAULT_SUBJECT, "email_template": DEFAULT_BODY}
+                "email_subject": DEFAULT_SUBJECT, "email_template": DEFAULT_BODY,
+                **self.SETTING_DEFAULTS}
 
     def settings(self) -> dict[str, str]:
         if self._settings is None:
@@ -413,6 +420,15 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             days = parse_working_days(DEFAULT_WORKING_DAYS)
         return Capacity(number("calls_per_day"), number("emails_per_day"), days,
                         number("retry_days") or DEFAULT_RETRY_DAYS)
+
+    def remembered_statuses(self) -> dict[str, str]:
+        """Raw status values (in the form :func:`store.scheme.normalize_raw`
+        gives) that an import was told to map, with their status key."""
+        return {
+            raw: status_key(name)
+            for raw, name in self.conn.execute(
+                "SELECT m.raw_norm, s.name FROM status_map m JOIN statuses s ON s.id = m.status_id")
+        }
 
     # --------------------------------------------------------------- contacts
     _SELECT = """

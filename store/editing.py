@@ -105,7 +105,10 @@ class EditingMixin:
                 raise StoreError(f"no contact with id {contact_id}")
             current = dict(row)
             for key in ("emails", "phones"):
-                current[key] = json.loads(current[key] or "[]")
+                # the import's normalized phone ("norm") is derived data, not
+                # something the user edits: compare without it
+                current[key] = [{k: v for k, v in e.items() if k != "norm"}
+                                for e in json.loads(current[key] or "[]")]
             current["extra"] = json.loads(current["extra"] or "{}")
             changed = [k for k in EDITABLE if k in new and new[k] != current[k]
                        and not (k == "name" and new[k] is None and current[k] == "")]

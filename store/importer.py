@@ -1,343 +1,634 @@
-"""Importing contacts: reading an Act! "text delimited" export, and the
-all-or-nothing merge of parsed records into the store.
+"""Importing contacts: any supported file (see :mod:`store.formats`) read
+into :class:`Record` objects, merged into the store all-or-nothing.
 
-Reading produces :class:`Record` objects (plain data, one per contact);
-:func:`import_records` writes them in one transaction, so a failure at any
-point leaves the database as it was.  The demo generator feeds the same
-function, so demo data goes through the same path as real files.
+:func:`import_records` is the one way contacts enter the database — files
+and the demo generator both use it.  It runs in one transaction, so an
+error, Ctrl-C or a killed process at any point leaves the database as it
+was.  Records are consumed as a stream and written in batches, so memory
+stays flat however large the file.
+
+Matching (README, "Duplicates and re-import"): an incoming contact is the
+same as an existing one when they share an e-mail address (any case), else a
+phone number (normalized), else — when it has neither — name and company.
+A shared e-mail or phone only counts when the names agree (or one side has
+none); two different names on one e-mail are reported, not merged.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import json
 import os
+import unicodedata
+from array import array
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterable
+
+from json.encoder import encode_basestring as _q
 
 from .db import Store, search_text, sort_name
 from .errors import StoreError
+from .formats.values import phone_key
+from .records import MAX_MESSAGES, Activity, ImportReport, Record
 from .scheme import match_status, normalize_raw
 from .text import clean
 
-# Act! field labels (case-insensitive) → record field.  Every other column is
-# kept, under its own header, in the contact's extra data.
-ACT_COLUMNS = {
-    "contact": "name",
-    "first name": "first_name",
-    "last name": "last_name",
-    "company": "company",
-    "title": "title",
-    "e-mail": "email",
-    "email": "email",
-    "personal e-mail": "email:personal",
-    "phone": "phone:work",
-    "mobile phone": "phone:mobile",
-    "home phone": "phone:home",
-    "alternate phone": "phone:alternate",
-    "fax phone": "phone:fax",
-    "extension": "extension",
-    "id/status": "status_raw",
-    "last results": "last_results",
-    "last reach": "last_reach",
-    "last attempt": "last_attempt",
-    "last meeting": "last_meeting",
-    "create date": "created",
-    "edit date": "edited",
-    "record manager": "owner",
-    "notes": "notes",
-    "note": "notes",
-}
-_NAME_COLUMNS = {"name", "first_name", "last_name", "company", "email"}
-_DATE_FIELDS = ("last_reach", "last_attempt", "last_meeting", "created", "edited")
+__all__ = ["Activity", "ImportReport", "Record", "import_file", "import_records", "preview_file"]
+
 _SCALARS = ("name", "first_name", "last_name", "company", "title", "status_raw", "owner", "notes")
-
-
-@dataclass
-class Activity:
-    kind: str
-    outcome: str | None
-    day: date
-    note: str | None = None
-
-    def key(self) -> tuple:
-        """Two activities with this key are the same event (re-import skips it)."""
-        return (self.kind, self.outcome, self.day.isoformat(), self.note or None)
-
-
-@dataclass
-class Record:
-    """One contact as read from a file, before it is merged into the store."""
-
-    line: int
-    name: str = ""
-    first_name: str = ""
-    last_name: str = ""
-    company: str = ""
-    title: str = ""
-    emails: list[dict] = field(default_factory=list)  # {"type", "value"}
-    phones: list[dict] = field(default_factory=list)  # {"type", "value"[, "ext"]}
-    status_raw: str = ""
-    owner: str = ""
-    notes: str = ""
-    created: date | None = None
-    extra: dict = field(default_factory=dict)
-    activities: list[Activity] = field(default_factory=list)
-
-    @property
-    def email(self) -> str:
-        return self.emails[0]["value"] if self.emails else ""
-
-    @property
-    def phone(self) -> str:
-        return self.phones[0]["value"] if self.phones else ""
-
-    def display_name(self) -> str:
-        return self.name or " ".join(p for p in (self.first_name, self.last_name) if p)
-
-    def identity(self) -> tuple:
-        """Duplicate key: e-mail (any case), else name + company."""
-        if self.email:
-            return ("email", self.email.casefold())
-        if self.display_name() or self.company:
-            return ("name", self.display_name().casefold(), self.company.casefold())
-        return ("phone", self.phone)
-
-
-@dataclass
-class ImportReport:
-    file: str
-    format: str = ""
-    encoding: str = ""
-    delimiter: str = ""
-    rows: int = 0
-    added: int = 0
-    merged: int = 0
-    unclassified: int = 0
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-    extra_columns: list[str] = field(default_factory=list)
-    unmapped_statuses: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "format": self.format,
-            "encoding": self.encoding,
-            "rows": self.rows,
-            "added": self.added,
-            "merged": self.merged,
-            "unclassified": self.unclassified,
-            "skipped": [{"line": line, "reason": reason} for line, reason in self.skipped],
-            "warnings": [{"line": line, "message": msg} for line, msg in self.warnings],
-            "extra_columns": self.extra_columns,
-            "unmapped_statuses": self.unmapped_statuses,
-        }
-
-
-# ---------------------------------------------------------------- reading
-def _decode(data: bytes, path: str) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise StoreError(f"{path}: not valid UTF-16 text despite its byte-order mark") from None
-    if b"\x00" in data[:4096]:
-        raise StoreError(f"{path}: this is a binary file, not a text contact export")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _parse_date(value: str) -> date | None:
-    value = value.strip()
+#: What a Record attribute is called in messages when the file gave no header.
+_ATTR_LABELS = {"name": "Name", "first_name": "First Name", "last_name": "Last Name",
+                "company": "Company", "title": "Title", "status_raw": "Status", "owner": "Owner",
+                "notes": "Notes"}
+_ATTR_FIELD = {"status_raw": "status"}
+BATCH = 2000
+def _json(value) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for the shapes a Record
+    carries — a dict of str, or a list of such dicts — built directly from
+    the C string quoter (json's encoder costs more than the rest of the
+    row).  Anything else goes through json.dumps; a test compares both."""
     if not value:
-        return None
-    for fmt in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def read_act(path: str | os.PathLike) -> tuple[list[Record], ImportReport]:
-    """Parse an Act! "text delimited" export (comma or tab, any column order)."""
-    path_text = str(path)
+        return "{}" if isinstance(value, dict) else "[]"
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise StoreError(f"{path_text}: no such file") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path_text}: is a directory, not a file") from None
-    except OSError as exc:
-        raise StoreError(f"{path_text}: cannot read ({exc.strerror})") from None
-    report = ImportReport(file=path_text, format="act")
-    text, report.encoding = _decode(data, path_text)
-    if not text.strip():
-        raise StoreError(f"{path_text}: the file is empty")
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = max(("\t", ",", ";"), key=first_line.count)
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    report.delimiter = {"\t": "tab", ",": "comma", ";": "semicolon"}[delimiter]
+        if isinstance(value, dict):
+            return "{" + ", ".join([_q(k) + ": " + _q(v) for k, v in value.items()]) + "}"
+        return "[" + ", ".join(
+            ["{" + ", ".join([_q(k) + ": " + _q(v) for k, v in e.items()]) + "}" for e in value]) + "]"
+    except TypeError:  # a value that is not a string
+        return json.dumps(value, ensure_ascii=False)
+DEFAULT_REGION = "US"
 
-    # strict: a quote that is never closed is an error, not the rest of the
-    # file swallowed into one cell
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-        while not any(h.strip() for h in header):
-            header = next(reader)
-    except StopIteration:
-        raise StoreError(f"{path_text}: the file is empty") from None
-    except csv.Error as exc:
-        raise StoreError(f"{path_text}: line 1: unreadable header ({exc})") from None
 
-    columns: list[tuple[str, str | None]] = []  # (header label, field or None)
-    seen_fields: set[str] = set()
-    for index, raw_label in enumerate(header):
-        label = clean(raw_label).strip() or f"Column {index + 1}"
-        target = ACT_COLUMNS.get(label.casefold())
-        taken = {existing for existing, _ in columns}
-        if label in taken:  # a repeated header keeps its values apart
-            n = 2
-            while f"{label} ({n})" in taken:
-                n += 1
-            label = f"{label} ({n})"
-        if target in seen_fields:
-            target = None  # a repeated column is kept as extra data, not overwritten
-        if target:
-            seen_fields.add(target)
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    """Name comparison form: no case, accents or repeated spaces."""
+    text = unicodedata.normalize("NFKD", " ".join(text.casefold().split()))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def same_person(a: str, b: str) -> bool:
+    """Do two names plausibly name one person?  Blank matches anything;
+    otherwise equal after folding, or one's words contained in the other's
+    (``Ann Lee`` / ``Dr. Ann B. Lee``), or nearly equal (rapidfuzz)."""
+    if not a or not b:
+        return True
+    fa, fb = _fold(a), _fold(b)
+    if fa == fb:
+        return True
+    from rapidfuzz import fuzz
+
+    return fuzz.token_set_ratio(fa, fb) >= 90
+
+
+def _labels(report: ImportReport) -> dict[str, str]:
+    """Record attribute → the file's own column header, for messages."""
+    by_field: dict[str, str] = {}
+    for header, field in report.columns:
+        if field and field not in by_field:
+            by_field[field] = header
+    return {attr: by_field.get(_ATTR_FIELD.get(attr, attr), default)
+            for attr, default in _ATTR_LABELS.items()}
+
+
+def _differs(old: str | None, new: str) -> bool:
+    """A real change: case and spacing alone do not count."""
+    return bool(new) and bool(old) and " ".join(old.casefold().split()) != " ".join(new.casefold().split())
+
+
+def _clean_record(rec: Record, region: str) -> None:
+    """Strip control characters and escape sequences from every text the
+    record carries (file readers already do; this makes the rule hold for
+    every caller), and add each phone's normalized form."""
+    if not rec.cleaned:
+        _clean_texts(rec)
+    for p in rec.phones:
+        norm = phone_key(p["value"], region)
+        if norm:
+            p["norm"] = norm
         else:
-            report.extra_columns.append(label)
-        columns.append((label, target))
-    if not any(t and (t in _NAME_COLUMNS) for _, t in columns):
-        raise StoreError(
-            f"{path_text}: line {reader.line_num}: no contact columns in the header "
-            "(expected Act! field names such as Contact, Company, E-mail)"
-        )
-
-    records: list[Record] = []
-    line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise StoreError(
-                f"{path_text}: line {line}: badly quoted field ({exc}); nothing was imported"
-            ) from None
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        report.rows += 1
-        record = _record_from_row(start, row, columns, report)
-        if record is None:
-            report.skipped.append((start, "no name, company, e-mail or phone"))
-        else:
-            records.append(record)
-    return records, report
+            p.pop("norm", None)
 
 
-def _record_from_row(line: int, row: list[str], columns, report: ImportReport) -> Record | None:
-    rec = Record(line=line)
-    values: dict[str, str] = {}
-    for index, cell in enumerate(row):
-        if index < len(columns):
-            label, target = columns[index]
-        else:
-            label, target = f"Column {index + 1}", None
-        multiline = target in ("notes", "last_results")
-        value = clean(cell, multiline=multiline).strip()
-        if not value:
-            continue
-        if target is None:
-            rec.extra[label] = value
-        else:
-            values[target] = value
+def _clean_texts(rec: Record) -> None:
     for key in _SCALARS:
-        if key in values:
-            setattr(rec, key, values[key])
-    for key, value in values.items():
-        if key.startswith("phone:"):
-            entry = {"type": key.split(":", 1)[1], "value": value}
-            if key == "phone:work" and values.get("extension"):
-                entry["ext"] = values["extension"]
-            rec.phones.append(entry)
-        elif key == "email":
-            rec.emails.insert(0, {"type": "work", "value": value})
-        elif key.startswith("email:"):
-            rec.emails.append({"type": key.split(":", 1)[1], "value": value})
-    if values.get("extension") and not any("ext" in p for p in rec.phones):
-        rec.extra["Extension"] = values["extension"]
-    if not (rec.display_name() or rec.company or rec.emails or rec.phones):
-        return None
-    dates: dict[str, date] = {}
-    label_of = {t: label for label, t in columns if t}
-    for key in _DATE_FIELDS:
-        if key in values:
-            parsed = _parse_date(values[key])
-            if parsed is None:
-                label = label_of.get(key, key)
-                report.warnings.append((line, f"{label}: unreadable date {values[key]!r}, kept as text"))
-                rec.extra[label] = values[key]
+        value = getattr(rec, key)
+        if value:
+            setattr(rec, key, clean(value, multiline=key == "notes").strip())
+    for entries in (rec.emails, rec.phones):
+        for entry in entries:
+            for k, v in entry.items():
+                if isinstance(v, str):
+                    entry[k] = clean(v).strip()
+    rec.emails[:] = [e for e in rec.emails if e.get("value")]
+    rec.phones[:] = [p for p in rec.phones if p.get("value")]
+    if rec.extra:
+        rec.extra = {clean(k): clean(v, multiline=True) for k, v in rec.extra.items()}
+    for activity in rec.activities:
+        if activity.note:
+            activity.note = clean(activity.note, multiline=True).strip() or None
+
+
+class _Index:
+    """In-memory lookup of contacts by e-mail, phone and name + company,
+    loaded once per import and kept up to date as contacts are added."""
+
+    def __init__(self) -> None:
+        self.email: dict[str, int] = {}
+        self.phone: dict[str, int] = {}
+        self.phone_more: dict[str, list[int]] = {}  # other contacts sharing a number
+        self.name: dict[tuple[str, str], int] = {}
+
+    def load(self, conn, region: str) -> None:
+        for row in conn.execute(
+                "SELECT id, name, company, email_norm, emails, phones FROM contacts ORDER BY id"):
+            cid = row[0]
+            if row[3]:
+                self.email.setdefault(row[3], cid)
+            if row[4] and row[4] != "[]":
+                for e in json.loads(row[4]):
+                    self.email.setdefault(str(e.get("value", "")).casefold(), cid)
+            if row[5] and row[5] != "[]":
+                for p in json.loads(row[5]):
+                    norm = p.get("norm") or phone_key(str(p.get("value", "")), region)
+                    if norm:
+                        self.add_phone(norm, cid)
+            self.name.setdefault((_fold(row[1] or ""), _fold(row[2] or "")), cid)
+
+    def add(self, cid: int, rec: Record) -> None:
+        for e in rec.emails:
+            self.email.setdefault(e["value"].casefold(), cid)
+        for p in rec.phones:
+            if p.get("norm"):
+                self.add_phone(p["norm"], cid)
+        self.name.setdefault((_fold(rec.display_name() or rec.company), _fold(rec.company)), cid)
+
+    def add_phone(self, norm: str, cid: int) -> None:
+        first = self.phone.setdefault(norm, cid)
+        if first != cid:
+            more = self.phone_more.setdefault(norm, [])
+            if cid not in more:
+                more.append(cid)
+
+    def phone_ids(self, norm: str) -> list[int]:
+        first = self.phone.get(norm)
+        if first is None:
+            return []
+        return [first, *self.phone_more.get(norm, ())]
+
+
+class _Merge:
+    """State of one import run inside its transaction."""
+
+    def __init__(self, store: Store, conn, report: ImportReport, status_map: dict | None,
+                 region: str):
+        self.store, self.conn, self.report = store, conn, report
+        self.region = region
+        self.statuses = store.statuses()
+        self.by_id = {s.id: s for s in self.statuses}
+        self.by_key = {s.key: s for s in self.statuses}
+        self.remembered = {r[0]: r[1] for r in conn.execute("SELECT raw_norm, status_id FROM status_map")}
+        self.chosen: dict[str, int | None] = {}
+        for raw, key in (status_map or {}).items():
+            norm = normalize_raw(raw)
+            if not norm:
+                continue
+            if key:
+                status = self.by_key.get(key.upper())
+                if status is None:
+                    raise StoreError(f"no status has the key {key!r}")
+                self.chosen[norm] = status.id
             else:
-                dates[key] = parsed
-    rec.created = dates.get("created")
-    if "edited" in dates:
-        rec.extra.setdefault("Edit Date", dates["edited"].isoformat())
-    for key, kind, outcome in (
-        ("last_reach", "call", "reached"),
-        ("last_attempt", "call", "attempt"),
-        ("last_meeting", "meeting", "held"),
-    ):
-        if key in dates:
-            rec.activities.append(Activity(kind, outcome, dates[key]))
-    results = values.get("last_results")
-    if results:
-        if rec.activities:
-            latest = max(rec.activities, key=lambda a: a.day)
-            latest.note = results
+                self.chosen[norm] = None
+        self._status_cache: dict[str, object] = {}
+        self.now = store.now()
+        self.today = self.now[:10]
+        self.labels = _labels(report)
+        self.index = _Index()
+        self.index.load(conn, region)
+        self.first_new = conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0] + 1
+        self.next_id = self.first_new
+        self.lines = array("l")  # line of each contact added by this import
+        self.pending: dict[int, Record] = {}
+        self.touched: list[int] = []
+        self.unmapped: Counter = Counter()
+        self.seen: set[int] = set()
+        self.first_lines: dict[int, int] = {}  # existing contacts this import already merged into
+
+    # ----------------------------------------------------------- statuses
+    def status_for(self, raw: str):
+        if raw in self._status_cache:
+            return self._status_cache[raw]
+        status = match_status(raw, self.statuses)
+        if status is None and raw:
+            norm = normalize_raw(raw)
+            if norm in self.chosen:
+                status = self.by_id.get(self.chosen[norm])
+            else:
+                status = self.by_id.get(self.remembered.get(norm))
+        self._status_cache[raw] = status
+        return status
+
+    def save_status_map(self) -> None:
+        """Remember the raw-status choices made for this import, and give
+        every unclassified contact already carrying one of those values its
+        status (mapping a raw value once maps every contact with it)."""
+        if not self.chosen:
+            return
+        conn = self.conn
+        for norm, status_id in self.chosen.items():
+            if status_id is None:
+                conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [norm])
+            else:
+                conn.execute("INSERT OR REPLACE INTO status_map (raw_norm, status_id) VALUES (?, ?)",
+                             [norm, status_id])
+        wanted = {norm: sid for norm, sid in self.chosen.items() if sid is not None}
+        if not wanted:
+            return
+        for cid, raw in conn.execute(
+                "SELECT id, status_raw FROM contacts WHERE status_id IS NULL AND status_raw IS NOT NULL"
+        ).fetchall():
+            status_id = wanted.get(normalize_raw(raw))
+            if status_id is None:
+                continue
+            status = self.by_id[status_id]
+            conn.execute("UPDATE contacts SET status_id = ?, updated_at = ? WHERE id = ?",
+                         [status_id, self.now, cid])
+            conn.execute(
+                "INSERT INTO activities (contact_id, kind, at, old_status, new_status, old_status_id,"
+                " new_status_id, source, note) VALUES (?, 'status', ?, NULL, ?, NULL, ?, 'import', ?)",
+                [cid, self.now, status.name, status_id, f"imported status {raw!r} mapped to {status.name}"])
+            self.touched.append(cid)
+
+    # ------------------------------------------------------------ matching
+    def find(self, rec: Record) -> tuple[int | None, str | None]:
+        """(contact id or None, conflict message or None)."""
+        name = rec.display_name()
+        index = self.index
+        for e in rec.emails:
+            cid = index.email.get(e["value"].casefold())
+            if cid is not None:
+                other = self._name_of(cid)
+                if same_person(name, other):
+                    return cid, None
+                where = self._where(cid)
+                return None, (f"e-mail {e['value']} already belongs to {other!r}{where}; "
+                              f"{name!r} was not merged with them — check the address")
+        for p in rec.phones:
+            norm = p.get("norm")
+            if norm:
+                for cid in index.phone_ids(norm):
+                    if same_person(name, self._name_of(cid)):
+                        return cid, None
+        if not rec.emails and not rec.phones:
+            key = (_fold(name or rec.company), _fold(rec.company))
+            cid = index.name.get(key)
+            if cid is not None:
+                return cid, None
+        return None, None
+
+    def _name_of(self, cid: int) -> str:
+        if cid in self.pending:
+            return self.pending[cid].display_name()
+        row = self.conn.execute("SELECT name FROM contacts WHERE id = ?", [cid]).fetchone()
+        return row[0] if row else ""
+
+    def _first_line(self, cid: int) -> int | None:
+        if cid >= self.first_new:
+            return self.lines[cid - self.first_new]
+        return self.first_lines.get(cid)
+
+    def _where(self, cid: int) -> str:
+        if cid >= self.first_new:
+            return f" (line {self.lines[cid - self.first_new]})"
+        return ""
+
+    # -------------------------------------------------------------- adding
+    def add(self, rec: Record) -> None:
+        cid = self.next_id
+        self.next_id += 1
+        self.lines.append(rec.line)
+        self.pending[cid] = rec
+        self.index.add(cid, rec)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        rows, acts = [], []
+        report = self.report
+        for cid, rec in self.pending.items():
+            status = self.status_for(rec.status_raw)
+            name = rec.display_name() or rec.company
+            created = rec.created.isoformat() if rec.created else self.now
+            emails = [e["value"] for e in rec.emails]
+            phones = [p["value"] for p in rec.phones]
+            derived = _derived(rec, status, created[:10])
+            rows.append((
+                cid, name, rec.first_name or None, rec.last_name or None, rec.company or None,
+                rec.title or None, rec.email or None, rec.email.casefold() or None,
+                _json(rec.emails), rec.phone or None, _json(rec.phones),
+                status.id if status else None, rec.status_raw or None, rec.owner or None,
+                rec.notes or None, _json(rec.extra), created, self.now,
+                sort_name(rec.first_name, rec.last_name, name, rec.company),
+                search_text((name, rec.company, *emails), phones), *derived,
+            ))
+            for a in _unique(rec.activities):
+                acts.append((cid, a.kind, a.outcome, a.day.isoformat(), a.note))
+            if any((a.kind == "call" and a.outcome != "reached")
+                   or (a.kind == "email" and a.outcome == "bounced") for a in rec.activities):
+                # attempts bring retry gaps and attempt counts, which only
+                # Store._refresh knows: refresh these in SQL at the end
+                self.touched.append(cid)
+            report.added += 1
+            if status is None:
+                report.unclassified += 1
+                if rec.status_raw:
+                    self.unmapped[rec.status_raw] += 1
+                else:
+                    report.no_status += 1
+        self.conn.executemany(
+            """INSERT INTO contacts (id, name, first_name, last_name, company, title, email,
+                email_norm, emails, phone, phones, status_id, status_raw, owner, notes, extra,
+                created_at, updated_at, sort_name, search_text, last_call_reached,
+                last_email_sent, call_attempts, next_call_due, next_email_due)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            rows)
+        self.conn.executemany(
+            "INSERT INTO activities (contact_id, kind, outcome, at, note, source)"
+            " VALUES (?, ?, ?, ?, ?, 'import')", acts)
+        self.pending.clear()
+
+    # ------------------------------------------------------------- merging
+    def merge(self, cid: int, rec: Record) -> None:
+        if cid in self.pending:
+            _merge_into(self.pending[cid], rec, self.report, self.labels)
+            self.report.merged += 1
+            return
+        # a contact that existed before this import takes the file's changes
+        # once; later rows of the same file that match it are duplicates
+        update = cid < self.first_new and cid not in self.seen
+        if update:
+            self.seen.add(cid)
+            self.first_lines[cid] = rec.line
+        self.merge_row(cid, rec, update=update)
+
+    def merge_row(self, cid: int, rec: Record, *, update: bool) -> None:
+        """Merge into a stored contact.  ``update``: it existed before this
+        import, so a changed value replaces the old one (kept in history);
+        otherwise (an earlier row of this file) blanks are only filled."""
+        conn, report = self.conn, self.report
+        existing = conn.execute("SELECT * FROM contacts WHERE id = ?", [cid]).fetchone()
+        updates: dict[str, object] = {}
+        changes: list[str] = []
+        first_line = self._first_line(cid)
+        for key in ("first_name", "last_name", "company", "title", "owner", "notes"):
+            new, old = getattr(rec, key), existing[key]
+            if not new:
+                continue
+            if not old:
+                updates[key] = new
+            elif _differs(old, new):
+                if update:
+                    updates[key] = new
+                    changes.append(f"{self.labels[key]}: {old!r} → {new!r}")
+                else:
+                    report.warn(rec.line, f"duplicate of line {first_line}: kept {self.labels[key]} "
+                                          f"{old!r}, not {new!r}")
+        new_name = rec.display_name()
+        if new_name and _differs(existing["name"], new_name):
+            if update:
+                updates["name"] = new_name
+                changes.append(f"{self.labels['name']}: {existing['name']!r} → {new_name!r}")
+            else:
+                report.warn(rec.line, f"duplicate of line {first_line}: kept {self.labels['name']} "
+                                      f"{existing['name']!r}, not {new_name!r}")
+        elif new_name and not existing["name"]:
+            updates["name"] = new_name
+        # status: the file's raw value, compared with what an import stored
+        status = self.status_for(rec.status_raw)
+        status_id = existing["status_id"]
+        if rec.status_raw:
+            old_raw = existing["status_raw"] or ""
+            if not old_raw:
+                updates["status_raw"] = rec.status_raw
+            elif normalize_raw(old_raw) != normalize_raw(rec.status_raw):
+                if update:
+                    updates["status_raw"] = rec.status_raw
+                    changes.append(f"{self.labels['status_raw']}: {old_raw!r} → {rec.status_raw!r}")
+                else:
+                    report.warn(rec.line, f"duplicate of line {first_line}: kept "
+                                          f"{self.labels['status_raw']} {old_raw!r}, not {rec.status_raw!r}")
+                    status = self.status_for(old_raw)
+            if status is not None and status.id != status_id and (
+                    status_id is None or (update and "status_raw" in updates)):
+                old_status = self.by_id.get(status_id)
+                updates["status_id"] = status.id
+                conn.execute(
+                    "INSERT INTO activities (contact_id, kind, at, old_status, new_status,"
+                    " old_status_id, new_status_id, source, note)"
+                    " VALUES (?, 'status', ?, ?, ?, ?, ?, 'import', 'set by import')",
+                    [cid, self.now, old_status.name if old_status else None, status.name,
+                     status_id, status.id])
+                status_id = status.id
+        # e-mails and phones
+        lists = {}
+        for key, label in (("emails", "E-mail"), ("phones", "Phone")):
+            current = json.loads(existing[key] or "[]")
+            incoming = getattr(rec, key)
+            merged, notes = _merge_entries(current, incoming, key, update, label)
+            if merged is not None:
+                lists[key] = merged
+                updates[key] = json.dumps(merged, ensure_ascii=False)
+                changes.extend(notes)
+        if "emails" in lists:
+            primary = lists["emails"][0]["value"] if lists["emails"] else None
+            if primary != existing["email"]:
+                updates["email"] = primary
+                updates["email_norm"] = primary.casefold() if primary else None
+        if "phones" in lists:
+            primary = lists["phones"][0]["value"] if lists["phones"] else None
+            if primary != existing["phone"]:
+                updates["phone"] = primary
+        # extra data
+        extra = json.loads(existing["extra"] or "{}")
+        new_extra = dict(extra)
+        for k, v in rec.extra.items():
+            if k not in extra or not extra[k]:
+                new_extra[k] = v
+            elif extra[k] != v and _differs(extra[k], v):
+                if update:
+                    new_extra[k] = v
+                    changes.append(f"{k}: {extra[k]!r} → {v!r}")
+                else:
+                    report.warn(rec.line, f"duplicate of line {first_line}: kept {k} {extra[k]!r}, not {v!r}")
+        if new_extra != extra:
+            updates["extra"] = json.dumps(new_extra, ensure_ascii=False)
+        if rec.created and rec.created.isoformat() < existing["created_at"][:10]:
+            updates["created_at"] = rec.created.isoformat()
+        # history
+        have = {(r[0], r[1], r[2], r[3]) for r in conn.execute(
+            "SELECT kind, outcome, date(at), note FROM activities WHERE contact_id = ?", [cid])}
+        acts = [a for a in _unique(rec.activities) if a.key() not in have]
+        if acts:
+            conn.executemany(
+                "INSERT INTO activities (contact_id, kind, outcome, at, note, source)"
+                " VALUES (?, ?, ?, ?, ?, 'import')",
+                [(cid, a.kind, a.outcome, a.day.isoformat(), a.note) for a in acts])
+        if changes:
+            conn.execute(
+                "INSERT INTO activities (contact_id, kind, outcome, at, note, source)"
+                " VALUES (?, 'note', 'changed', ?, ?, 'import')",
+                [cid, self.now, f"Changed by import of {os.path.basename(report.file)} "
+                                f"(line {rec.line}): " + "; ".join(changes)])
+        if updates:
+            merged = {**dict(existing), **updates}
+            updates["updated_at"] = self.now
+            updates["sort_name"] = sort_name(merged["first_name"], merged["last_name"],
+                                             merged["name"], merged["company"])
+            updates["search_text"] = search_text(
+                (merged["name"], merged["company"],
+                 *(e["value"] for e in lists.get("emails", json.loads(merged["emails"])))),
+                (p["value"] for p in lists.get("phones", json.loads(merged["phones"]))))
+            sets = ", ".join(f"{k} = ?" for k in updates)
+            conn.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*updates.values(), cid])
+        for e in rec.emails:
+            self.index.email.setdefault(e["value"].casefold(), cid)
+        for p in rec.phones:
+            if p.get("norm"):
+                self.index.add_phone(p["norm"], cid)
+        if updates or acts or changes:
+            self.touched.append(cid)
+        if cid >= self.first_new or updates or acts or changes:
+            report.merged += 1
         else:
-            day = dates.get("edited") or dates.get("created")
-            if day:
-                rec.activities.append(Activity("note", None, day, results))
+            report.unchanged += 1
+        if update and status_id is None:
+            report.unclassified += 1
+            raw = updates.get("status_raw") or existing["status_raw"] or ""
+            if raw:
+                self.unmapped[raw] += 1
             else:
-                rec.extra["Last Results"] = results
-    return rec
+                report.no_status += 1
 
 
-# ---------------------------------------------------------------- writing
-def _merge_into(first: Record, other: Record, report: ImportReport) -> None:
+BULK_BYTES = 1 << 20  # files above this size import in bulk mode…
+BULK_MAX_EXISTING = 50_000  # …into a database with fewer contacts than this
+
+
+def _drop_contact_indexes(conn) -> list[str]:
+    """Drop the contacts table's own indexes; return the SQL that recreates them."""
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                        " AND tbl_name = 'contacts' AND sql IS NOT NULL").fetchall()
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
+
+
+def _norm_entry(entry: dict, key: str) -> str:
+    if key == "phones":
+        return entry.get("norm") or entry["value"].casefold()
+    return entry["value"].casefold()
+
+
+def _merge_entries(current: list[dict], incoming: list[dict], key: str, update: bool,
+                   label: str) -> tuple[list[dict] | None, list[str]]:
+    """Merge typed e-mails or phones.  New values are added; on ``update`` a
+    value replaces one of the same type that the file no longer lists."""
+    if not incoming:
+        return None, []
+    known = {_norm_entry(e, key) for e in current}
+    listed = {_norm_entry(e, key) for e in incoming}
+    merged = [dict(e) for e in current]
+    notes: list[str] = []
+    changed = False
+    for entry in incoming:
+        norm = _norm_entry(entry, key)
+        if norm in known:
+            continue
+        target = None
+        if update:
+            target = next((i for i, e in enumerate(merged)
+                           if e.get("type") == entry.get("type") and _norm_entry(e, key) not in listed), None)
+        if target is not None:
+            old = merged[target]
+            notes.append(f"{label} ({entry.get('type') or 'other'}): {old['value']!r} → {entry['value']!r}")
+            merged[target] = dict(entry)
+        else:
+            merged.append(dict(entry))
+        known.add(norm)
+        changed = True
+    return (merged if changed else None), notes
+
+
+def _unique(activities: list[Activity]) -> list[Activity]:
+    if len(activities) < 2:
+        return activities
+    seen, out = set(), []
+    for a in activities:
+        key = (a.kind, a.outcome, a.day, a.note or None)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+def _derived(rec: Record, status, created_day: str) -> tuple:
+    """The derived columns of a new contact, by the rule Store._refresh
+    applies in SQL (a test checks both agree)."""
+    if not rec.activities:
+        if status is None:
+            return None, None, 0, None, None
+        return (None, None, 0,
+                created_day if status.call_days is not None and rec.phones else None,
+                created_day if status.email_days is not None and rec.emails else None)
+    reached = sent = None
+    for a in rec.activities:
+        if a.kind == "call" and a.outcome == "reached":
+            if reached is None or a.day > reached:
+                reached = a.day
+        elif a.kind == "email" and a.outcome == "sent":
+            if sent is None or a.day > sent:
+                sent = a.day
+    attempts = len({(a.day, a.outcome, a.note or None) for a in rec.activities
+                    if a.kind == "call" and a.outcome != "reached" and (reached is None or a.day > reached)})
+    last_call = reached.isoformat() if reached else None
+    last_mail = sent.isoformat() if sent else None
+    next_call = next_mail = None
+    if status is not None:
+        if status.call_days is not None and rec.phones:
+            next_call = created_day if reached is None else (
+                reached + timedelta(days=status.call_days)).isoformat()
+        if status.email_days is not None and rec.emails:
+            next_mail = created_day if sent is None else (
+                sent + timedelta(days=status.email_days)).isoformat()
+    return last_call, last_mail, attempts, next_call, next_mail
+
+
+def _merge_into(first: Record, other: Record, report: ImportReport, labels: dict[str, str]) -> None:
     """Fold an in-file duplicate into the first record: fill blanks, keep
-    every distinct e-mail and phone, note conflicting values."""
+    every distinct e-mail and phone, report conflicting values."""
     for key in _SCALARS:
         mine, theirs = getattr(first, key), getattr(other, key)
         if not mine:
             setattr(first, key, theirs)
-        elif theirs and theirs != mine:
-            report.warnings.append(
-                (other.line, f"duplicate of line {first.line}: kept {key} {mine!r}, not {theirs!r}")
-            )
+        elif theirs and _differs(mine, theirs) and not (
+                key == "status_raw" and normalize_raw(mine) == normalize_raw(theirs)):
+            report.warn(other.line, f"duplicate of line {first.line}: kept {labels[key]} "
+                                    f"{mine!r}, not {theirs!r}")
     for attr in ("emails", "phones"):
-        known = {e["value"].casefold() for e in getattr(first, attr)}
+        known = {_norm_entry(e, attr) for e in getattr(first, attr)}
         for entry in getattr(other, attr):
-            if entry["value"].casefold() not in known:
+            norm = _norm_entry(entry, attr)
+            if norm not in known:
                 getattr(first, attr).append(entry)
-                known.add(entry["value"].casefold())
+                known.add(norm)
     for key, value in other.extra.items():
         first.extra.setdefault(key, value)
     first.created = min(filter(None, (first.created, other.created)), default=None)
@@ -345,179 +636,110 @@ def _merge_into(first: Record, other: Record, report: ImportReport) -> None:
     first.activities.extend(a for a in other.activities if a.key() not in have)
 
 
-def _clean_record(rec: Record) -> None:
-    """Strip control characters and escape sequences from every text the
-    record carries, whoever built it (file readers already do; this makes the
-    rule hold for every caller)."""
-    for key in _SCALARS:
-        setattr(rec, key, clean(getattr(rec, key), multiline=key == "notes").strip())
-    for entries in (rec.emails, rec.phones):
-        for entry in entries:
-            for k, v in entry.items():
-                entry[k] = clean(v).strip()
-    rec.emails[:] = [e for e in rec.emails if e.get("value")]
-    rec.phones[:] = [p for p in rec.phones if p.get("value")]
-    rec.extra = {clean(k): clean(v, multiline=True) for k, v in rec.extra.items()}
-    for activity in rec.activities:
-        if activity.note:
-            activity.note = clean(activity.note, multiline=True).strip() or None
+def import_records(store: Store, records: Iterable[Record], report: ImportReport, *,
+                   status_map: dict[str, str | None] | None = None,
+                   progress: Callable[[int], None] | None = None,
+                   dry_run: bool = False, region: str | None = None,
+                   bulk: bool = False) -> ImportReport:
+    """Merge records into the store in one transaction and fill in ``report``.
 
-
-def import_records(store: Store, records: list[Record], report: ImportReport) -> ImportReport:
-    """Merge records into the store in one transaction and fill in ``report``."""
-    merged: dict[tuple, Record] = {}
-    for rec in records:
-        _clean_record(rec)
-        key = rec.identity()
-        if key in merged:
-            _merge_into(merged[key], rec, report)
-            report.merged += 1
-        else:
-            merged[key] = rec
-
-    statuses = store.statuses()
-    remembered = {
-        r["raw_norm"]: r["status_id"]
-        for r in store.conn.execute("SELECT raw_norm, status_id FROM status_map")
-    }
-    by_id = {s.id: s for s in statuses}
-    now = store.now()
-    unmapped: Counter = Counter()
-
-    def status_for(raw: str):
-        status = match_status(raw, statuses)
-        if status is None and raw:
-            status = by_id.get(remembered.get(normalize_raw(raw)))
-        return status
-
-    touched: list[int] = []
-    with store.transaction() as conn:
-        next_id = (conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]) + 1
-        new_rows, new_acts = [], []
-        for rec in merged.values():
-            status = status_for(rec.status_raw)
-            existing = _find_existing(conn, rec)
-            if existing is not None:
-                report.merged += 1
-                cid = existing["id"]
-                _fill_existing(conn, existing, rec, status, now)
-                have = {
-                    (r["kind"], r["outcome"], r["day"], r["note"])
-                    for r in conn.execute(
-                        "SELECT kind, outcome, date(at) AS day, note FROM activities"
-                        " WHERE contact_id = ?",
-                        [cid],
-                    )
-                }
-                acts = [a for a in rec.activities if a.key() not in have]
-                if existing["status_id"] is None and status is None:
-                    report.unclassified += 1
-            else:
-                report.added += 1
-                cid = next_id
-                next_id += 1
-                name = rec.display_name() or rec.company
-                new_rows.append((
-                    cid, name, rec.first_name or None, rec.last_name or None, rec.company or None,
-                    rec.title or None, rec.email or None, rec.email.casefold() or None,
-                    json.dumps(rec.emails), rec.phone or None, json.dumps(rec.phones),
-                    status.id if status else None, rec.status_raw or None, rec.owner or None,
-                    rec.notes or None, json.dumps(rec.extra, ensure_ascii=False),
-                    rec.created.isoformat() if rec.created else now, now,
-                    sort_name(rec.first_name, rec.last_name, name, rec.company),
-                    search_text((name, rec.company, *(e["value"] for e in rec.emails)),
-                                (p["value"] for p in rec.phones)),
-                ))
-                acts = rec.activities
-                if status is None:
-                    report.unclassified += 1
-            if status is None and rec.status_raw:
-                unmapped[rec.status_raw] += 1
-            touched.append(cid)
-            new_acts.extend(
-                (cid, a.kind, a.outcome, a.day.isoformat(), a.note) for a in acts
-            )
-        conn.executemany(
-            """INSERT INTO contacts (id, name, first_name, last_name, company, title, email,
-                email_norm, emails, phone, phones, status_id, status_raw, owner, notes, extra,
-                created_at, updated_at, sort_name, search_text)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            new_rows,
-        )
-        conn.executemany(
-            "INSERT INTO activities (contact_id, kind, outcome, at, note, source)"
-            " VALUES (?, ?, ?, ?, ?, 'import')",
-            new_acts,
-        )
-        store._refresh(conn, touched, history=True)
-    report.unmapped_statuses = dict(unmapped.most_common())
+    ``status_map`` maps raw status values to status keys (None: leave
+    unclassified); the choices are remembered for later imports.
+    ``dry_run`` does everything, then rolls back.  ``bulk`` (a large file
+    into a small database) drops the contacts' secondary indexes for the run
+    and rebuilds them at the end, inside the same transaction: building an
+    index once from sorted data beats updating it row by row.
+    """
+    region = (region or store.settings().get("phone_region") or DEFAULT_REGION).upper()
+    report.dry_run = dry_run
+    # A larger page cache for the run: index inserts of a big file stop
+    # spilling to disk (restored afterwards; SQLite allocates it on demand).
+    old_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
+    # Every id this run writes is taken from the statuses table or from
+    # the contacts it inserts itself, so per-row foreign-key lookups are
+    # skipped for the run (the pragma only changes outside a transaction);
+    # a check of the touched rows runs before the commit.
+    fk_on = store.conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    store.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with store.transaction() as conn:
+            state = _Merge(store, conn, report, status_map, region)
+            rebuild = _drop_contact_indexes(conn) if bulk else []
+            count = 0
+            for rec in records:
+                _clean_record(rec, region)
+                if not (rec.display_name() or rec.company or rec.emails or rec.phones):
+                    report.skip(rec.line, "no name, company, e-mail or phone")
+                    continue
+                cid, conflict = state.find(rec)
+                if conflict:
+                    report.skip(rec.line, conflict)
+                elif cid is None:
+                    state.add(rec)
+                else:
+                    state.merge(cid, rec)
+                count += 1
+                if progress is not None and count % 1000 == 0:
+                    progress(count)
+            state.flush()
+            for sql in rebuild:
+                conn.execute(sql)
+            state.save_status_map()
+            if fk_on:
+                for table in ("contacts", "activities", "status_map"):
+                    bad = conn.execute(f"PRAGMA foreign_key_check({table})").fetchone()
+                    if bad:
+                        raise StoreError(f"import stopped: a {table} row points at a missing "
+                                         f"{bad[2]} row; nothing was imported")
+            if state.touched:
+                store._refresh(conn, sorted(set(state.touched)), history=True)
+            report.unmapped_statuses = dict(state.unmapped.most_common())
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        store.conn.execute(f"PRAGMA foreign_keys = {'ON' if fk_on else 'OFF'}")
+    if progress is not None:
+        progress(-1)
     return report
 
 
-def _find_existing(conn, rec: Record):
-    if rec.email:
-        return conn.execute(
-            "SELECT * FROM contacts WHERE email_norm = ? ORDER BY id LIMIT 1", [rec.email.casefold()]
-        ).fetchone()
-    name = rec.display_name() or rec.company
-    if not name:
-        return conn.execute(
-            "SELECT * FROM contacts WHERE name = '' AND coalesce(email, '') = '' AND phone = ?"
-            " ORDER BY id LIMIT 1",
-            [rec.phone],
-        ).fetchone()
-    return conn.execute(
-        "SELECT * FROM contacts WHERE lower(name) = lower(?) AND lower(coalesce(company, ''))"
-        " = lower(?) AND coalesce(email, '') = '' ORDER BY id LIMIT 1",
-        [name, rec.company],
-    ).fetchone()
+def import_file(store: Store, path: str | os.PathLike, options=None, *, dry_run: bool = False,
+                progress: Callable[[float], None] | None = None) -> ImportReport:
+    """Read any supported contact file and merge it into the store, all or nothing."""
+    from .formats import ReadOptions, open_records
+
+    options = options or ReadOptions()
+    if options.today is None:
+        options.today = store.today()
+    reading = open_records(path, options)
+    report = reading.report
+    tick = (lambda _n: progress(reading.progress())) if progress else None
+    bulk = Path(path).stat().st_size > BULK_BYTES and store.count_contacts() < BULK_MAX_EXISTING
+    import_records(store, reading.records, report, status_map=options.status_map,
+                   progress=tick, dry_run=dry_run, bulk=bulk)
+    report.raw_statuses = reading.raw_statuses()
+    if report.rows == 0 and report.added == 0 and not report.skipped:
+        raise StoreError(f"{report.file}: no contacts: the file has "
+                         f"{'a header but no rows below it' if report.header_line else 'no contact in it'}"
+                         "; nothing was imported")
+    if report.skipped_total and report.skipped_total > len(report.skipped):
+        report.notes.append(f"{report.skipped_total - MAX_MESSAGES} more skipped row(s) not listed")
+    return report
 
 
-def _fill_existing(conn, existing, rec: Record, status, now: str) -> None:
-    """Fill the existing contact's blanks from ``rec``; never blank or overwrite."""
-    updates: dict[str, object] = {}
-    for key in ("first_name", "last_name", "company", "title", "status_raw", "owner", "notes"):
-        value = getattr(rec, key)
-        if value and not existing[key]:
-            updates[key] = value
-    lists = {}
-    for key in ("emails", "phones"):
-        current = json.loads(existing[key] or "[]")
-        known = {e["value"].casefold() for e in current}
-        added = [e for e in getattr(rec, key) if e["value"].casefold() not in known]
-        if added:
-            lists[key] = current + added
-            updates[key] = json.dumps(current + added)
-    if not existing["email"] and rec.email:
-        updates["email"] = rec.email
-        updates["email_norm"] = rec.email.casefold()
-    if not existing["phone"] and rec.phone:
-        updates["phone"] = rec.phone
-    extra = json.loads(existing["extra"] or "{}")
-    new_extra = {k: v for k, v in rec.extra.items() if k not in extra}
-    if new_extra:
-        updates["extra"] = json.dumps({**extra, **new_extra}, ensure_ascii=False)
-    if existing["status_id"] is None and status is not None:
-        updates["status_id"] = status.id
-        conn.execute(
-            "INSERT INTO activities (contact_id, kind, at, old_status, new_status, new_status_id,"
-            " source, note) VALUES (?, 'status', ?, NULL, ?, ?, 'import', 'set by import')",
-            [existing["id"], now, status.name, status.id],
-        )
-    if not updates:
-        return
-    updates["updated_at"] = now
-    merged = {**dict(existing), **updates}
-    updates["search_text"] = search_text(
-        (merged["name"], merged["company"],
-         *(e["value"] for e in lists.get("emails", json.loads(merged["emails"])))),
-        (p["value"] for p in lists.get("phones", json.loads(merged["phones"]))),
-    )
-    sets = ", ".join(f"{k} = ?" for k in updates)
-    conn.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*updates.values(), existing["id"]])
+def preview_file(path: str | os.PathLike, options=None) -> ImportReport:
+    """Read a file without touching any database: format, encoding, column
+    mapping, the raw status values with their counts, and per-row problems."""
+    from .formats import ReadOptions, open_records
 
-
-def import_file(store: Store, path: str | os.PathLike) -> ImportReport:
-    """Read an Act! export and merge it into the store, all or nothing."""
-    records, report = read_act(path)
-    return import_records(store, records, report)
+    options = options or ReadOptions()
+    reading = open_records(path, options)
+    for _ in reading.records:
+        pass
+    report = reading.report
+    report.raw_statuses = reading.raw_statuses()
+    return report

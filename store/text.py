@@ -41,7 +41,8 @@ def clean(value: object, *, multiline: bool = False) -> str:
     if value is None:
         return ""
     text = str(value)
-    if not text:
+    if not text or text.isprintable():
+        # nothing a terminal could act on (the common case: skip the regexes)
         return text
     text = _ESCAPE_SEQ.sub("", text)
     if multiline:

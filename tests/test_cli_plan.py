@@ -12,7 +12,8 @@ from datetime import date
 import pytest
 
 from store import Store
-from store.importer import ImportReport, import_records, read_act
+from store.formats import open_records
+from store.importer import ImportReport, import_records
 
 from conftest import TODAY, make_record
 from test_cli import assert_clean_error, run
@@ -182,7 +183,7 @@ def test_export_csv_neutralises_formulas_and_keeps_phones(db, tmp_path):
     assert rows["Key"]["ID/Status"] == "Key Client"
     assert rows["Key"]["Last Reach"] == "2026-08-01"
     # re-imported, the phones come back exactly as they were
-    records, _ = read_act(target)
+    records = list(open_records(target).records)
     phones = {r.name: r.phone for r in records}
     assert phones["Kim Key"] == "+1 555 0100"
     assert phones["Pat Prospect"] == "-555-0102"

@@ -31,13 +31,14 @@ from .screens.contacts import ContactsScreen
 from .screens.day import DayScreen
 from .screens.detail import DetailScreen, EditContactScreen
 from .screens.help import HelpScreen
+from .screens.importer import ImportScreen
 from .screens.plan import PlanScreen
 from .screens.queue import QueueScreen
 from .screens.status2 import Status2Screen
 from .screens.triage import TriageScreen
 
 __all__ = ["BreakdownScreen", "CleanupScreen", "ComposeScreen", "ContactsScreen",
-           "DailyReachApp", "DayScreen", "DetailScreen", "EditContactScreen", "HelpScreen",
+           "DailyReachApp", "DayScreen", "DetailScreen", "EditContactScreen", "HelpScreen", "ImportScreen",
            "PlanScreen", "QueueScreen", "Status2Screen", "TriageScreen"]
 
 #: A bulk change of this many contacts or more asks first.
@@ -95,6 +96,8 @@ class DailyReachApp(App):
         """The app's own actions in the command palette (Ctrl+P)."""
         yield SystemCommand("Today's queue", "Due calls and e-mails (F2)", self.action_show_queue)
         yield SystemCommand("Contacts", "Every contact, with search (F3)", self.action_show_contacts)
+        yield SystemCommand("Import contacts", "Read a CSV, Excel or vCard file and import it (Ctrl+O)",
+                            self.action_show_import)
         yield SystemCommand("The plan", "Cadences per status, their load and the forecast (F8)",
                             self.action_show_plan)
         yield SystemCommand("The day", "Progress, what is left, summary and tomorrow (F9)",
@@ -334,6 +337,9 @@ class DailyReachApp(App):
             self.push_screen(HelpScreen())
 
     def _switch(self, screen_type) -> None:
+        if getattr(self.screen, "importing", False):
+            self.notify("An import is running; wait for its summary.", severity="warning")
+            return
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         if isinstance(self.screen, screen_type):
@@ -387,6 +393,9 @@ class DailyReachApp(App):
 
     def open_contact(self, contact_id: int) -> None:
         self.push_screen(DetailScreen(contact_id))
+
+    def action_show_import(self) -> None:
+        self._switch(ImportScreen)
 
     def action_refresh(self) -> None:
         self.store.forget_cache()

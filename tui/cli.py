@@ -132,24 +132,73 @@ def cli(ctx: click.Context, db: str | None, today: str | None, demo: bool) -> No
             raise StoreError(app.fatal_error)
 
 
+FORMAT_CHOICES = ("auto", "act", "outlook", "google", "thunderbird", "linkedin", "csv", "xlsx", "vcard")
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES, case_sensitive=False),
+              default="auto", show_default=True,
+              help="File format; detected from the content unless given.")
+@click.option("--encoding", metavar="NAME", help="Text encoding (utf-8, cp1252, latin-1, utf-16...); "
+              "detected unless given.")
+@click.option("--sheet", metavar="NAME", help="Excel: the sheet to read, by name or number (default: the first).")
+@click.option("--map", "mapping", metavar="'HEADER=FIELD'", multiple=True,
+              help="Feed a column to a field, e.g. --map 'Cell=mobile' (repeatable; FIELD 'extra' "
+                   "keeps it as extra data). Fields: see README.")
+@click.option("--date-order", type=click.Choice(["mdy", "dmy"]),
+              help="Read dates like 03/04/2021 as month/day (mdy) or day/month (dmy); "
+                   "decided from the file's dates unless given.")
+@click.option("--status", "status_pairs", metavar="'RAW=KEY'", multiple=True,
+              help="Classify a raw status value, e.g. --status 'Prosp.=p' (remembered for later imports).")
+@click.option("--dry-run", is_flag=True, help="Report what the import would do; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def import_cmd(state: Context, file: Path, as_json: bool) -> None:
-    """Import an Act! "text delimited" export (comma or tab separated)."""
+def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet: str | None,
+               mapping: tuple[str, ...], date_order: str | None, status_pairs: tuple[str, ...],
+               dry_run: bool, as_json: bool) -> None:
+    """Import contacts: Act!, Outlook, Google, Thunderbird or LinkedIn CSV, any CSV/TSV,
+    Excel .xlsx, or vCard (.vcf). All or nothing."""
     from store import import_file
+    from store.formats import ReadOptions, parse_map_option
 
-    report = import_file(state.store(), file)
+    statuses: dict[str, str | None] = {}
+    for pair in status_pairs:
+        raw, sep, key = pair.rpartition("=")
+        if not sep or not raw.strip():
+            raise StoreError(f"--status {pair!r}: expected 'Raw value=KEY'")
+        statuses[raw] = key.strip() or None
+    options = ReadOptions(format=fmt, encoding=encoding, sheet=sheet,
+                          mapping=parse_map_option(mapping), date_order=date_order,
+                          status_map=statuses)
+    report = import_file(state.store(), file, options, dry_run=dry_run)
     if as_json:
         _echo_json(report.as_dict())
         return
-    click.echo(f"Imported {report.file} ({report.encoding}, {report.delimiter}-separated, "
-               f"{report.rows} rows)")
+    from store.formats import FORMAT_NAMES
+
+    how = [FORMAT_NAMES.get(report.format, report.format)]
+    if report.sheet:
+        how.append(f"sheet {_quote(report.sheet)}")
+    elif report.encoding:
+        how.append(report.encoding)
+    if report.delimiter:
+        how.append(f"{report.delimiter}-separated")
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {report.file} ({', '.join(how)}, {_plural(report.rows, 'row')}"
+               f"{', dry run: nothing written' if dry_run else ''})")
     click.echo(f"  added:        {report.added}")
     click.echo(f"  merged:       {report.merged}")
-    click.echo(f"  unclassified: {report.unclassified}")
-    click.echo(f"  skipped:      {len(report.skipped)}")
+    click.echo(f"  unchanged:    {report.unchanged}")
+    click.echo(f"  unclassified: {report.unclassified} "
+               f"({report.no_status} with no status, "
+               f"{report.unclassified - report.no_status} with a status not in your list)")
+    skipped = max(report.skipped_total, len(report.skipped))
+    click.echo(f"  skipped:      {skipped}")
     for line, reason in report.skipped:
         click.echo(f"    line {line}: {reason}")
     if report.unmapped_statuses:
@@ -157,8 +206,12 @@ def import_cmd(state: Context, file: Path, as_json: bool) -> None:
         click.echo(f"  status values left unclassified: {values}")
     if report.extra_columns:
         click.echo(f"  kept as extra data: {', '.join(report.extra_columns)}")
+    for note in report.notes:
+        click.echo(f"  note: {note}")
     for line, message in report.warnings:
         click.echo(f"  warning: line {line}: {message}")
+    if report.warnings_total > len(report.warnings):
+        click.echo(f"  … and {report.warnings_total - len(report.warnings)} more warnings (see --json)")
 
 
 def _quote(text: str) -> str:

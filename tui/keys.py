@@ -26,6 +26,7 @@ APP_BINDINGS = [
     Binding("f6", "show_cleanup", "Clean-up", show=False, id="app.cleanup"),
     Binding("f7", "show_triage", "Triage", show=False, id="app.triage"),
     Binding("ctrl+n", "new_contact", "New", show=False, id="app.new_contact"),
+    Binding("ctrl+o", "show_import", "Import", show=False, id="app.import"),
     Binding("ctrl+z", "undo", "Undo", id="app.undo"),
     Binding("f5,ctrl+r", "refresh", "Refresh", show=False, id="app.refresh"),
     Binding("f8", "show_plan", "Plan", id="app.plan"),
@@ -87,6 +88,17 @@ DETAIL_BINDINGS = [
     Binding("ctrl+e", "edit", "Edit", id="detail.edit"),
     Binding("enter", "note", "Add note", id="detail.note"),
     Binding("escape", "back", "Back", id="detail.back"),
+]
+
+IMPORT_BINDINGS = [
+    Binding("escape", "back", "Back", id="import.back"),
+    Binding("enter", "change_field", "Change field", id="import.field"),
+    Binding("ctrl+o", "browse", "Browse", id="import.browse"),
+    Binding("minus", "unclassify", "Leave unclassified", key_display="-", id="import.unclassify"),
+    Binding("f6", "cycle_format", "Format", id="import.format"),
+    Binding("f7", "cycle_encoding", "Encoding", id="import.encoding"),
+    Binding("f8", "cycle_dates", "Dates", id="import.dates"),
+    Binding("ctrl+s", "run_import", "Import", id="import.run"),
 ]
 
 EDIT_BINDINGS = [
@@ -160,6 +172,16 @@ KEYMAP_ROWS = [
     ("status2.back", "Esc", "leave the box; then back to the queue", "status 2 list"),
     ("confirm.yes", "Enter", "yes, go ahead", "questions"),
     ("confirm.no", "Esc", "no, change nothing", "questions"),
+    ("app.import", "Ctrl+O", "import a file (CSV, Excel, vCard)", "everywhere"),
+    ("import.field", "Enter", "read the file typed; on a column, choose its field", "import"),
+    ("import.browse", "Ctrl+O", "browse the folders for the file to import", "import"),
+    (None, "a–z", "classify the focused raw status value", "import"),
+    ("import.unclassify", "-", "leave the focused raw status value unclassified", "import"),
+    ("import.format", "F6", "change the format and read again", "import"),
+    ("import.encoding", "F7", "change the encoding and read again", "import"),
+    ("import.dates", "F8", "change the date order and read again", "import"),
+    ("import.run", "Ctrl+S", "import (all or nothing), with a progress bar", "import"),
+    ("import.back", "Esc", "back to the queue", "import"),
     ("app.undo", "Ctrl+Z", "undo the last change (repeatable)", "everywhere"),
     ("app.queue", "F2", "today's queue", "everywhere"),
     ("app.contacts", "F3", "contacts", "everywhere"),
@@ -185,7 +207,7 @@ KEYMAP_ROWS = [
 
 BINDING_IDS = {
     b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS + CARD_BINDINGS
-    + PLAN_BINDINGS + COMPOSE_BINDINGS
+    + PLAN_BINDINGS + COMPOSE_BINDINGS + IMPORT_BINDINGS
     + DETAIL_BINDINGS + TRIAGE_BINDINGS + CLEANUP_BINDINGS + BREAKDOWN_BINDINGS + STATUS2_BINDINGS
     + CONFIRM_BINDINGS + EDIT_BINDINGS
 } | {"list.up", "list.down", "list.page_up", "list.page_down", "list.first", "list.last"}

@@ -1,0 +1,156 @@
+"""The import command through the real entry point (a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+REAL = FIXTURES / "real"
+BROKEN = REAL / "monicahq__monica__broken_vcard_stub.vcard"
+
+
+def run(*args: str, db: Path, today: str = "2026-12-03"):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAILYREACH_")}
+    env["DAILYREACH_DB"] = str(db)
+    env["DAILYREACH_TODAY"] = today
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def one_clean_error(result, *needles: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def rows(db: Path) -> list[tuple]:
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM contacts ORDER BY id").fetchall()
+
+
+@pytest.mark.skipif(not BROKEN.exists(), reason=f"shared fixture {BROKEN} not present")
+def test_broken_vcard_one_line_error(tmp_path):
+    db = tmp_path / "c.db"
+    result = run("import", str(BROKEN), db=db)
+    one_clean_error(result, "broken_vcard_stub.vcard", "line 1", "BEGIN:VCARD")
+    assert rows(db) == []
+
+
+@pytest.mark.parametrize("make, needle", [
+    (lambda p: p.write_bytes(b""), "empty"),
+    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256))), "binary"),
+    (lambda p: p.write_bytes(b"Contact,E-mail\r\nAnn,a@x.test\r\n" + b"\x00" * 50), "line 3"),
+    (lambda p: p.write_bytes(b"Contact,E-mail\r\n"), "no contacts"),
+    (lambda p: None, "no such file"),
+])
+def test_bad_files_one_line_error(tmp_path, make, needle):
+    db = tmp_path / "c.db"
+    path = tmp_path / "in.csv"
+    make(path)
+    result = run("import", str(path), db=db)
+    one_clean_error(result, needle)
+    assert rows(db) == []
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_dev_zero_is_refused_at_once(tmp_path):
+    result = run("import", "/dev/zero", db=tmp_path / "c.db")
+    one_clean_error(result, "/dev/zero", "device")
+
+
+def test_summary_wording_dry_run_and_json(tmp_path):
+    db = tmp_path / "c.db"
+    path = tmp_path / "one.csv"
+    path.write_text("Contact,E-mail,ID/Status,Referred By\r\nAnn Lee,ann@x.test,,Bo\r\n")
+    result = run("import", str(path), "--dry-run", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Would import" in result.stdout and "1 row," in result.stdout
+    assert "dry run: nothing written" in result.stdout
+    assert "1 with no status" in result.stdout
+    assert rows(db) == []
+    result = run("import", str(path), db=db)
+    assert "Imported" in result.stdout and "added:        1" in result.stdout
+    assert "kept as extra data: Referred By" in result.stdout
+    result = run("import", str(path), "--json", db=db)
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["merged"], summary["unchanged"]) == (0, 0, 1)
+    assert summary["no_status"] == 1 and summary["format"] == "act"
+    assert summary["columns"][0] == {"header": "Contact", "field": "name"}
+
+
+def test_warnings_use_the_files_column_names(tmp_path):
+    db = tmp_path / "c.db"
+    path = tmp_path / "dups.csv"
+    path.write_text("Contact,E-mail,ID/Status\r\nAnn,a@x.test,Prospect\r\nAnn,A@x.test,Vendor\r\n")
+    result = run("import", str(path), db=db)
+    assert "warning: line 3: duplicate of line 2: kept ID/Status 'Prospect', not 'Vendor'" in result.stdout
+    assert "status_raw" not in result.stdout
+
+
+def test_map_format_encoding_and_status_options(tmp_path):
+    db = tmp_path / "c.db"
+    path = tmp_path / "odd.txt"
+    path.write_bytes("Who;Reach;Kind\r\nJosé Ñúñez;jn@x.test;Prosp.\r\n".encode("latin-1"))
+    result = run("import", str(path), "--map", "Who=name", "--map", "Reach=email",
+                 "--map", "Kind=status", "--encoding", "latin-1", "--format", "csv",
+                 "--status", "Prosp.=p", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["encoding"] == "iso8859-1" and summary["delimiter"] == "semicolon"
+    result = run("contacts", "--json", db=db)
+    [c] = json.loads(result.stdout)
+    assert (c["name"], c["email"], c["status_key"], c["status_raw"]) == (
+        "José Ñúñez", "jn@x.test", "P", "Prosp.")
+    bad = run("import", str(path), "--map", "Nope=name", db=db)
+    one_clean_error(bad, "--map", "Nope")
+
+
+def test_killed_import_leaves_the_database_as_it_was(tmp_path):
+    """SIGKILL in the middle of an import (after several batches were
+    written inside the transaction): the database is exactly as before."""
+    db = tmp_path / "k.db"
+    seed = tmp_path / "seed.csv"
+    seed.write_text("Contact,E-mail\r\nSeed,seed@x.test\r\n")
+    assert run("import", str(seed), db=db).returncode == 0
+    before = rows(db)
+    big = tmp_path / "big.csv"
+    big.write_text("Contact,E-mail,Phone\r\n" + "".join(
+        f"P{i},p{i}@x.test,555-{i:04d}\r\n" for i in range(9000)))
+    script = textwrap.dedent(f"""
+        import os, signal
+        from datetime import date
+        import store.importer as importer
+        from store import Store, import_file
+        real = importer._Merge.flush
+        calls = {{"n": 0}}
+        def flush(self):
+            real(self)
+            calls["n"] += 1
+            if calls["n"] == 3:  # 6000 rows written, not committed
+                os.kill(os.getpid(), signal.SIGKILL)
+        importer._Merge.flush = flush
+        s = Store({str(db)!r}, today=date(2026, 12, 3))
+        import_file(s, {str(big)!r})
+        print("finished")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert "finished" not in proc.stdout
+    assert rows(db) == before
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

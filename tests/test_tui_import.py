@@ -1,0 +1,137 @@
+"""The import screen, driven from the keyboard as a user would."""
+
+from __future__ import annotations
+
+from store import Store
+from tui.app import DailyReachApp, ImportScreen, QueueScreen
+from tui.widgets import RowList
+
+from conftest import TODAY
+
+SIZE = (120, 36)
+
+
+def rows(lst: RowList) -> list:
+    return [lst.row_at(i) for i in range(lst.row_count)]
+
+
+async def wait_idle(app, pilot, screen) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if not screen.busy:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if not screen.busy:
+                return
+    raise AssertionError("the import screen stayed busy")
+
+
+async def test_import_screen_preview_map_statuses_and_import(tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text("Contact,E-mail,ID/Status,Colour\r\n"
+                    "Ann Lee,ann@x.test,Prosp.,green\r\n"
+                    "Bo Bell,bo@x.test,Prosp.,blue\r\n"
+                    "Cy Cole,cy@x.test,Key Client,red\r\n"
+                    "Di Dunn,di@x.test,Trade Show,\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        columns = screen.query_one("#import-columns", RowList)
+        assert rows(columns) == [("Contact", "name"), ("E-mail", "email"), ("ID/Status", "status"),
+                                 ("Colour", None)]
+        statuses = screen.query_one("#import-statuses", RowList)
+        # values that need a decision first, then those that already name a status
+        assert rows(statuses) == [("Prosp.", 2), ("Trade Show", 1), ("Key Client", 1)]
+        assert app.focused is statuses
+        info = str(screen.query_one("#import-info").render())
+        assert "Act!" in info and "4 rows" in info
+        # "p" maps the focused raw value (Prosp.) and moves on; Trade Show is left alone
+        await pilot.press("p")
+        await pilot.pause()
+        assert statuses.cursor == 1
+        await pilot.press("minus")  # Trade Show: leave unclassified
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+        assert screen.result is not None and screen.error == ""
+        assert (screen.result.added, screen.result.unclassified) == (4, 1)
+        assert "Done: 4 added" in str(screen.query_one("#import-info").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+    assert sorted(c["name"] for c in store.contacts(status="P")) == ["Ann Lee", "Bo Bell"]
+    assert [c["name"] for c in store.contacts(status="-")] == ["Di Dunn"]
+    # the mapping is remembered: a later file's "prosp." is a prospect
+    remembered = store.conn.execute("SELECT raw_norm FROM status_map").fetchall()
+    assert [r[0] for r in remembered] == ["prosp."]
+    store.close()
+
+
+async def test_import_screen_change_a_column_field_and_show_errors(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Name,Handy,Colour\r\nAnn Lee,0171 555 0100,green\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_show_import()  # as the command palette entry does
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*str(tmp_path / "missing.csv"), "enter")
+        await wait_idle(app, pilot, screen)
+        assert "no such file" in screen.error
+        assert "no such file" in str(screen.query_one("#import-info").render())
+        field = screen.query_one("#import-path")
+        field.value = ""
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        columns = screen.query_one("#import-columns", RowList)
+        assert rows(columns)[2] == ("Colour", None)
+        screen.set_focus(columns)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        # the field picker: choose "notes" (type-ahead is not used: move with the arrows)
+        from textual.widgets import OptionList
+
+        picker = app.screen.query_one(OptionList)
+        from store.formats import FIELDS
+
+        picker.highlighted = list(FIELDS).index("notes")
+        await pilot.press("enter")
+        await wait_idle(app, pilot, screen)
+        assert rows(columns)[2] == ("Colour", "notes")
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+    [c] = store.contacts()
+    assert (c["name"], c["phone"], c["notes"]) == ("Ann Lee", "0171 555 0100", "green")
+    store.close()
+
+
+async def test_browse_for_the_file_with_the_keyboard(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a-contacts.csv").write_text("Name,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*str(folder), "ctrl+o")
+        await pilot.pause(0.5)
+        from textual.widgets import DirectoryTree
+
+        assert isinstance(app.focused, DirectoryTree)
+        await pilot.press("down", "enter")  # the tree's root is the folder: its first child is the file
+        await wait_idle(app, pilot, screen)
+        assert app.screen is screen
+        assert screen.path == folder / "a-contacts.csv"
+        assert screen.preview is not None and screen.preview.rows == 1
+    store.close()

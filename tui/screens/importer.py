@@ -1,0 +1,430 @@
+"""Importing a file from the app: choose it, check what was detected, map the
+raw status values, import with a progress bar, read the summary.
+
+The preview and the import run in a thread worker, so a large file never
+freezes the screen.  Nothing is written until the import key is pressed, and
+the import itself is all-or-nothing (:func:`store.import_file`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DirectoryTree, Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from store import ImportReport, Store, StoreError
+
+from ..keys import IMPORT_BINDINGS
+from ..safe import row, safe, widths
+from ..widgets import RowList
+
+FORMAT_CYCLE = ("auto", "act", "outlook", "google", "thunderbird", "linkedin", "csv", "xlsx", "vcard")
+ENCODING_CYCLE = (None, "utf-8", "cp1252", "latin-1", "utf-16")
+DATE_CYCLE = (None, "mdy", "dmy")
+
+
+class FieldPicker(ModalScreen):
+    """Choose the field a column feeds (Enter), or Esc to keep it."""
+
+    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, header: str, current: str | None) -> None:
+        super().__init__()
+        self.header = header
+        self.current = current or "extra"
+
+    def compose(self) -> ComposeResult:
+        from store.formats import FIELDS
+
+        with Vertical(id="picker"):
+            title = Text("Column ", style="bold")
+            title.append_text(safe(self.header, "bold"))
+            title.append(" feeds…", style="bold")
+            yield Static(title)
+            options = [Option(Text(f"{name:<13} {about}"), id=name) for name, about in FIELDS.items()]
+            picker = OptionList(*options, id="field-options")
+            yield picker
+
+    def on_mount(self) -> None:
+        picker = self.query_one(OptionList)
+        from store.formats import FIELDS
+
+        picker.highlighted = list(FIELDS).index(self.current) if self.current in FIELDS else 0
+        self.set_focus(picker)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class FileBrowser(ModalScreen):
+    """Pick a file from the folder tree: arrows move, Enter opens a folder or
+    picks a file, Esc cancels."""
+
+    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="browser"):
+            title = Text("Choose a file in ", style="bold")
+            title.append_text(safe(str(self.start), "bold"))
+            yield Static(title)
+            yield DirectoryTree(self.start, id="browser-tree")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(DirectoryTree))
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.dismiss(event.path)
+
+
+class ImportScreen(Screen):
+    """Choose a file, check and adjust what was detected, import it."""
+
+    BINDINGS = IMPORT_BINDINGS
+
+    def __init__(self, path: str | None = None) -> None:
+        super().__init__()
+        self.initial = path
+        self.path: Path | None = None
+        self.fmt = "auto"
+        self.encoding: str | None = None
+        self.date_order: str | None = None
+        self.mapping: dict[str, str] = {}
+        self.status_choice: dict[str, str | None] = {}
+        self.preview: ImportReport | None = None
+        self.result: ImportReport | None = None
+        self.error = ""
+        self.busy = False
+        self.importing = False
+        self._remembered: dict[str, str] = {}
+        self._status_order: list[tuple[str, int]] = []
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(" Import contacts", style="bold"), id="topbar")
+        yield Input(placeholder="Path of the file to import (CSV, TSV, Excel .xlsx, vCard) — Enter reads it, Ctrl+O browses",
+                    id="import-path")
+        with Horizontal(id="import-panes"):
+            with Vertical(id="import-left"):
+                yield Static(" Columns → fields   (Enter: change)", classes="pane-title")
+                yield RowList(self._column_count, self._column_rows, self._render_column,
+                              empty="Choose a file to see its columns.", id="import-columns")
+            with Vertical(id="import-right"):
+                yield Static(" Status values   (letter: classify · -: unclassified)",
+                             classes="pane-title")
+                yield RowList(self._status_count, self._status_rows, self._render_status,
+                              on_letter=self._letter, empty="No status values.",
+                              id="import-statuses")
+        yield Static(id="import-info")
+        yield ProgressBar(total=100, show_eta=False, id="import-progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        path_input = self.query_one("#import-path", Input)
+        if self.initial:
+            path_input.value = self.initial
+            self._read(self.initial)
+        self.set_focus(path_input)
+        self._show_info()
+
+    # ------------------------------------------------------------ lists
+    def _columns(self) -> list[tuple[str, str | None]]:
+        return self.preview.columns if self.preview else []
+
+    def _column_count(self) -> int:
+        return len(self._columns())
+
+    def _column_rows(self, offset: int, limit: int) -> list:
+        return self._columns()[offset:offset + limit]
+
+    def _render_column(self, item, width: int) -> Text:
+        header, field = item
+        head_w, field_w = widths(width, 3, (55, 45))
+        how = "" if header not in self.mapping else " (you)"
+        return row((header, head_w, ""), ("→", 1, "dim"),
+                   ((field or "extra data") + how, field_w, "bold" if field else "dim"))
+
+    def _statuses(self) -> list[tuple[str, int]]:
+        return self._status_order
+
+    def _order_statuses(self) -> None:
+        """Values that need a decision first (most contacts first), then
+        blanks, then the values that already name a status.  Fixed once per
+        reading, so classifying a value does not reshuffle the list."""
+        if not self.preview:
+            self._status_order = []
+            return
+
+        def key(item):
+            raw, count = item
+            group = 1 if not raw else (0 if self._target(raw) is None else 2)
+            return (group, -count, raw)
+
+        self._status_order = sorted(self.preview.raw_statuses.items(), key=key)
+
+    def _status_count(self) -> int:
+        return len(self._statuses())
+
+    def _status_rows(self, offset: int, limit: int) -> list:
+        return self._statuses()[offset:offset + limit]
+
+    def _render_status(self, item, width: int) -> Text:
+        raw, count = item
+        target = self._target(raw)
+        raw_w, target_w = widths(width, 8 + 3, (50, 50))
+        shown = raw if raw else "(blank)"
+        if target is None:
+            label, style = "unclassified", "yellow"
+        else:
+            label, style = f"{target.key} {target.name}", "bold"
+        return row((shown, raw_w, "" if raw else "dim italic"), (f"×{count}", 8, "dim"),
+                   ("→", 1, "dim"), (label, target_w, style))
+
+    def _target(self, raw: str):
+        from store import match_status
+        from store.scheme import normalize_raw
+
+        statuses = self.store.statuses()
+        if raw in self.status_choice:
+            key = self.status_choice[raw]
+            return self.store.status_by_key(key) if key else None
+        status = match_status(raw, statuses)
+        if status is None and raw:
+            key = self._remembered.get(normalize_raw(raw))
+            if key:
+                status = next((s for s in statuses if s.key == key), None)
+        return status
+
+    def _letter(self, item, letter: str) -> None:
+        if item is None:
+            return
+        raw, _ = item
+        if not raw:
+            self.notify("Blank statuses stay unclassified; classify those contacts after the import.",
+                        markup=False)
+            return
+        keys = [s.key for s in self.store.statuses()]
+        if letter.upper() not in keys:
+            self.app.bell()
+            self.notify(f"No status has the letter {letter!r}.", severity="warning", markup=False)
+            return
+        self.status_choice[raw] = letter.upper()
+        lst = self.query_one("#import-statuses", RowList)
+        lst.reload()
+        lst.action_move(1)
+
+    # ------------------------------------------------------------ actions
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "import-path":
+            self._read(event.value)
+
+    def action_browse(self) -> None:
+        typed = self.query_one("#import-path", Input).value.strip()
+        start = Path(typed).expanduser() if typed else Path.cwd()
+        while not start.is_dir() and start != start.parent:
+            start = start.parent
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#import-path", Input).value = str(path)
+                self._read(str(path))
+
+        self.app.push_screen(FileBrowser(start if start.is_dir() else Path.cwd()), chosen)
+
+    def _read(self, value: str) -> None:
+        value = value.strip()
+        if not value:
+            self.notify("Type the path of a file first.", severity="warning")
+            return
+        self.path = Path(value).expanduser()
+        self.result = None
+        self._preview()
+
+    def _options(self):
+        from store.formats import ReadOptions
+
+        return ReadOptions(format=self.fmt, encoding=self.encoding, date_order=self.date_order,
+                           mapping=dict(self.mapping), status_map=dict(self.status_choice),
+                           today=self.store.today())
+
+    def _preview(self) -> None:
+        if self.path is None:
+            return
+        self.error = ""
+        self.busy = True
+        self._show_info("Reading…")
+        self._run_preview(self.path, self._options())
+
+    @work(thread=True, exclusive=True, group="import")
+    def _run_preview(self, path: Path, options) -> None:
+        from store import preview_file
+
+        try:
+            report, error = preview_file(path, options), ""
+        except StoreError as exc:
+            report, error = None, str(exc)
+        except Exception as exc:  # never let a damaged file take the app down
+            report, error = None, f"unexpected error: {type(exc).__name__}: {exc}"
+        self.app.call_from_thread(self._previewed, report, error)
+
+    def _previewed(self, report: ImportReport | None, error: str) -> None:
+        self.busy = False
+        self._remembered = self.store.remembered_statuses()
+        self.preview = report
+        self.error = error
+        self._order_statuses()
+        for lst in self.query(RowList):
+            lst.reload(keep=0)
+        self._show_info()
+        if report is not None:
+            self.set_focus(self.query_one("#import-statuses" if report.raw_statuses else "#import-columns",
+                                          RowList))
+
+    def action_cycle_format(self) -> None:
+        self.fmt = FORMAT_CYCLE[(FORMAT_CYCLE.index(self.fmt) + 1) % len(FORMAT_CYCLE)]
+        self.notify(f"Format: {self.fmt}", markup=False)
+        self._preview()
+
+    def action_cycle_encoding(self) -> None:
+        self.encoding = ENCODING_CYCLE[(ENCODING_CYCLE.index(self.encoding) + 1) % len(ENCODING_CYCLE)]
+        self.notify(f"Encoding: {self.encoding or 'detect'}", markup=False)
+        self._preview()
+
+    def action_cycle_dates(self) -> None:
+        self.date_order = DATE_CYCLE[(DATE_CYCLE.index(self.date_order) + 1) % len(DATE_CYCLE)]
+        self.notify(f"Date order: {self.date_order or 'decide from the file'}", markup=False)
+        self._preview()
+
+    def action_change_field(self) -> None:
+        lst = self.query_one("#import-columns", RowList)
+        if self.focused is not lst or lst.current is None:
+            return
+        header, field = lst.current
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.mapping[header] = value
+                self._preview()
+
+        self.app.push_screen(FieldPicker(header, field), chosen)
+
+    def action_unclassify(self) -> None:
+        lst = self.query_one("#import-statuses", RowList)
+        if self.focused is lst and lst.current is not None:
+            raw, _ = lst.current
+            if raw:
+                self.status_choice[raw] = None
+                lst.reload()
+                lst.action_move(1)
+
+    def action_run_import(self) -> None:
+        if self.busy:
+            return
+        if self.preview is None or self.path is None:
+            self.notify("Read a file first (type its path, then Enter).", severity="warning")
+            return
+        self.busy = self.importing = True
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(progress=0)
+        self._show_info("Importing…")
+        self._run_import(self.path, self._options())
+
+    @work(thread=True, exclusive=True, group="import")
+    def _run_import(self, path: Path, options) -> None:
+        from store import import_file
+
+        def progress(fraction: float) -> None:
+            self.app.call_from_thread(self.query_one(ProgressBar).update, progress=fraction * 100)
+
+        try:
+            report, error = import_file(self.store, path, options, progress=progress), ""
+        except StoreError as exc:
+            report, error = None, str(exc)
+        except KeyboardInterrupt:
+            report, error = None, "interrupted: nothing was imported"
+        except Exception as exc:
+            report, error = None, f"unexpected error: {type(exc).__name__}: {exc} (nothing was imported)"
+        self.app.call_from_thread(self._imported, report, error)
+
+    def _imported(self, report: ImportReport | None, error: str) -> None:
+        self.busy = self.importing = False
+        bar = self.query_one(ProgressBar)
+        bar.update(progress=100)
+        self.result = report
+        self.error = error
+        self._show_info()
+        if report is not None:
+            self.notify(f"Imported: {report.added} added, {report.merged} merged, "
+                        f"{report.unchanged} unchanged.", markup=False)
+        else:
+            self.notify(error, severity="error", markup=False)
+
+    def action_back(self) -> None:
+        if self.importing:
+            # the other screens read the same connection: they would see
+            # the import's rows before it commits (or rolls back)
+            self.notify("An import is running; wait for its summary.", severity="warning")
+            return
+        self.app.pop_screen()
+
+    # ------------------------------------------------------------ info
+    def _show_info(self, status: str = "") -> None:
+        from store.formats import FORMAT_NAMES
+
+        out = Text()
+        if status:
+            out.append(status + "\n", style="bold")
+        if self.error:
+            out.append("Problem: ", style="bold red")
+            out.append_text(safe(self.error))
+            out.append("\n")
+        report = self.result or self.preview
+        if report is not None:
+            parts = [FORMAT_NAMES.get(report.format, report.format)]
+            if report.sheet:
+                parts.append(f"sheet {report.sheet}")
+            elif report.encoding:
+                parts.append(report.encoding)
+            if report.delimiter:
+                parts.append(f"{report.delimiter}-separated")
+            parts.append(f"{report.rows} row{'s' if report.rows != 1 else ''}")
+            if report.date_order:
+                parts.append("dates " + {"mdy": "month/day/year", "dmy": "day/month/year"}[report.date_order])
+            out.append_text(safe(" · ".join(parts), "bold"))
+            choices = [f"format {self.fmt}", f"encoding {self.encoding or 'detected'}",
+                       f"dates {self.date_order or 'from the file'}"]
+            out.append(f"   ({', '.join(choices)}; F6/F7/F8 change)\n", style="dim")
+        if self.result is not None:
+            r = self.result
+            out.append(f"Done: {r.added} added, {r.merged} merged, {r.unchanged} unchanged, "
+                       f"{r.unclassified} unclassified ({r.no_status} with no status), "
+                       f"{max(r.skipped_total, len(r.skipped))} skipped.\n", style="bold green")
+        elif self.preview is not None:
+            out.append(f"{len(self.preview.skipped)} row(s) would be skipped. "
+                       "Ctrl+S imports (all or nothing).\n", style="dim")
+        if report is not None:
+            for line, reason in report.skipped[:3]:
+                out.append_text(safe(f"line {line}: {reason}", "yellow"))
+                out.append("\n")
+            for note in report.notes[:2]:
+                out.append_text(safe(note, "dim"))
+                out.append("\n")
+            for line, message in report.warnings[:3]:
+                out.append_text(safe(f"line {line}: {message}", "yellow"))
+                out.append("\n")
+        self.query_one("#import-info", Static).update(out)
