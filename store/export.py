@@ -4,7 +4,7 @@ file writer shared with the plan document.
 Exported files are created readable by their owner only (0600), written to
 a temporary file first and renamed into place, so a failure never leaves a
 half-written file.  Cells a spreadsheet would run as a formula are
-neutralised (see :func:`neutralise`).
+neutralised (see :func:`store.text.neutralize`, shared with the reports).
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 
 from .db import Store
 from .errors import StoreError
 from .scheme import MARKETING_ROLES, ROLE_DELETE
-from .text import clean
+from .text import clean, neutralize
 
 #: Column headers, named as Act! names them so an export can be imported again.
 COLUMNS = ("Contact", "First Name", "Last Name", "Company", "Title", "E-mail", "Other E-mails",
@@ -29,24 +28,6 @@ COLUMNS = ("Contact", "First Name", "Last Name", "Company", "Title", "E-mail", "
            "Notes")
 _PHONE_COLUMNS = {"work": "Phone", "mobile": "Mobile Phone", "home": "Home Phone",
                   "alternate": "Alternate Phone", "fax": "Fax Phone"}
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# digits and the punctuation phone numbers are written with: such a value
-# cannot name a function or a cell, so it is left as it is
-_PHONE_LIKE = re.compile(r"[+-]?[\d\s().\-/]*\d[\d\s().\-/]*")
-
-
-def is_dangerous(value: str) -> bool:
-    """Whether a spreadsheet could treat ``value`` as a formula."""
-    return bool(value) and value.startswith(_FORMULA_START) and not _PHONE_LIKE.fullmatch(value)
-
-
-def neutralise(value: str) -> str:
-    """A CSV cell a spreadsheet shows as text: a value starting with ``=``,
-    ``+``, ``-``, ``@``, tab or CR gets a leading apostrophe, unless it is
-    a plain number such as ``+1 555 0100`` (which then re-imports as is)."""
-    return "'" + value if is_dangerous(value) else value
-
 
 def write_private(path: str | os.PathLike, data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path``, readable by the owner only.  An existing
@@ -158,9 +139,9 @@ def _rows(store: Store, status_ids: list[int | None]) -> tuple[list[str], list[l
 def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
+    writer.writerow([neutralize(h) for h in header])
     for row in rows:
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow([neutralize(v) for v in row])
     # a byte-order mark tells spreadsheets the file is UTF-8
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -182,7 +163,7 @@ def _xlsx_bytes(header: list[str], rows: list[list[str]]) -> bytes:
             # (so leading zeros and "+" in phone numbers stay)
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell.data_type = "s"
-            if is_dangerous(value):
+            if neutralize(value) != value:
                 cell.quotePrefix = True  # stays text even when edited
             if r == 1:
                 cell.font = Font(bold=True)

@@ -120,33 +120,12 @@ class RowList(ScrollView, can_focus=True):
             self.cursor = self.row_count - 1 if index < 0 else index
 
     async def on_key(self, event: events.Key) -> None:
-        """Handle every key in arrival order, at once.
+        """Every key in arrival order, at once (see :func:`route_key`)."""
+        await route_key(self, event, self._letter)
 
-        Textual queues keys for the focused widget and resolves bindings
-        later, as the key bubbles up; with fast typing ("/kim", "↓k",
-        Enter then a letter) a letter could then act on the wrong row or
-        reach the list after focus has moved on.  So bindings run here,
-        synchronously, and a key that arrives after focus has left the list
-        is passed on to the widget that has focus now.
-        """
-        focused = self.app.focused
-        if focused is not self:
-            if focused is not None:
-                event.stop()
-                event.prevent_default()
-                focused.post_message(events.Key(event.key, event.character))
-            return
-        char = event.character
-        if char and len(char) == 1 and char.isascii() and char.isalpha():
-            event.stop()
-            event.prevent_default()
-            if self._on_letter is not None:
-                self._on_letter(self.current, char)
-            return
-        # Non-priority bindings from this widget up to the app, run now.
-        if await self.app._check_bindings(event.key):
-            event.stop()
-            event.prevent_default()
+    def _letter(self, char: str) -> None:
+        if self._on_letter is not None:
+            self._on_letter(self.current, char)
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y
@@ -203,19 +182,33 @@ class LetterTarget(Static, can_focus=True):
         self._on_letter_cb = on_letter
 
     async def on_key(self, event: events.Key) -> None:
-        focused = self.app.focused
-        if focused is not self:
-            if focused is not None:
-                event.stop()
-                event.prevent_default()
-                focused.post_message(events.Key(event.key, event.character))
-            return
-        char = event.character
-        if char and len(char) == 1 and char.isascii() and char.isalpha():
+        await route_key(self, event, self._on_letter_cb)
+
+
+async def route_key(widget, event: events.Key, on_letter: Callable[[str], None]) -> None:
+    """Handle a key for a widget whose letters are status keys, in arrival order.
+
+    Textual queues keys for the focused widget and resolves bindings later,
+    as the key bubbles up; with fast typing ("/kim", "↓k", Enter then a
+    letter) a letter could then act on the wrong row or reach the widget
+    after focus has moved on.  So: a key that arrives after focus has left
+    ``widget`` is passed on to the widget that has focus now; a letter goes
+    to ``on_letter``; any other key runs its (non-priority) binding at once,
+    from ``widget`` up to the app.
+    """
+    focused = widget.app.focused
+    if focused is not widget:
+        if focused is not None:
             event.stop()
             event.prevent_default()
-            self._on_letter_cb(char)
-            return
-        if await self.app._check_bindings(event.key):
-            event.stop()
-            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+        return
+    char = event.character
+    if char and len(char) == 1 and char.isascii() and char.isalpha():
+        event.stop()
+        event.prevent_default()
+        on_letter(char)
+        return
+    if await widget.app._check_bindings(event.key):
+        event.stop()
+        event.prevent_default()
