@@ -198,6 +198,7 @@ class Store:
             raise StoreError(f"the database is busy in another window; try again ({exc})") from None
         try:
             yield self.conn
+            self._sync_search_index(self.conn)
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
@@ -205,6 +206,20 @@ class Store:
             raise
         finally:
             self._statuses = None
+
+    @staticmethod
+    def _sync_search_index(conn: sqlite3.Connection) -> None:
+        """Apply the contact changes the triggers noted to the search index
+        (see schema step m006_fts); runs inside the caller's transaction."""
+        if conn.execute("SELECT 1 FROM contacts_fts_pending LIMIT 1").fetchone() is None:
+            return
+        conn.execute(
+            "INSERT INTO contacts_fts (contacts_fts, rowid, search_text)"
+            " SELECT 'delete', id, old_text FROM contacts_fts_pending WHERE old_text IS NOT NULL")
+        conn.execute(
+            "INSERT INTO contacts_fts (rowid, search_text)"
+            " SELECT c.id, c.search_text FROM contacts_fts_pending p JOIN contacts c ON c.id = p.id")
+        conn.execute("DELETE FROM contacts_fts_pending")
 
     # ------------------------------------------------------------------ clock
     def today(self) -> date:
@@ -303,7 +318,18 @@ class Store:
     def _filter(self, search: str | None, status: str | None) -> tuple[str, list]:
         clauses, params = [], []
         if search:
-            for word in search.casefold().split():
+            words = search.casefold().split()
+            # The trigram index (schema step m006_fts) narrows the rows to
+            # those holding every word of 3+ characters; instr() then checks
+            # every word on those rows only.  With no such word, a scan.
+            indexed = [w for w in words if len(w) >= 3]
+            # (Contacts changed outside Store.transaction() wait in
+            # contacts_fts_pending until the next one; they are candidates too.)
+            if indexed:
+                clauses.append("(c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)"
+                               " OR c.id IN (SELECT id FROM contacts_fts_pending))")
+                params.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in indexed))
+            for word in words:
                 clauses.append("instr(c.search_text, ?) > 0")
                 params.append(word)
         if status:
