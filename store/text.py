@@ -38,6 +38,11 @@ _CONTROL_ALL = re.compile(
     "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029" + _INVISIBLE + "]"
 )
 
+#: What JSON output leaves alone (it escapes C0 controls itself) but a
+#: terminal would act on or hide: C1 controls, line and paragraph separators,
+#: bidi controls and invisible characters.
+JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069" + _INVISIBLE + "]")
+
 
 def clean(value: object, *, multiline: bool = False) -> str:
     """Return ``value`` as text with escape sequences and control characters removed.

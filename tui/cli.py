@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from store import CONTACT_FIELDS, Store, StoreError, default_db_path
+from store.text import JSON_UNSAFE, clean
 
 ENV_TODAY = "DAILYREACH_TODAY"
 
@@ -62,7 +63,16 @@ class Context:
 
 
 def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    # Text is cleaned on import, but a database written by another program
+    # may hold raw control characters: write those as \u escapes, so the data
+    # stays exact and the terminal never receives them.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    click.echo(JSON_UNSAFE.sub(_json_escape, text))
+
+
+def _json_escape(match) -> str:
+    units = match.group().encode("utf-16-be")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,8 +149,8 @@ def contacts_cmd(state: Context, status: str | None, search: str | None, as_json
         return
     for c in rows:
         key = c["status_key"] or "?"
-        click.echo(f"{c['id']:>6}  {key}  {c['name']:<28.28}  {c['company'] or '':<24.24}  "
-                   f"{c['email'] or ''}")
+        click.echo(f"{c['id']:>6}  {key}  {clean(c['name']):<28.28}  {clean(c['company']):<24.24}  "
+                   f"{clean(c['email'])}")
     click.echo(f"{len(rows)} contact(s)", err=True)
 
 
@@ -161,7 +171,7 @@ def queue_cmd(state: Context, day: str | None, as_json: bool) -> None:
         click.echo(f"{title} due {when.isoformat()}: {len(group)}")
         for i in group:
             late = i.overdue_days(when)
-            click.echo(f"  {i.contact_id:>6}  {i.status_key}  {i.name:<28.28}  due {i.due.isoformat()}"
+            click.echo(f"  {i.contact_id:>6}  {i.status_key}  {clean(i.name):<28.28}  due {i.due.isoformat()}"
                        f"{f'  ({late} d late)' if late else ''}")
 
 
@@ -177,7 +187,7 @@ def statuses_cmd(state: Context, as_json: bool) -> None:
     for s in statuses:
         call = f"call every {s.call_days} d" if s.call_days else "no calls"
         mail = f"e-mail every {s.email_days} d" if s.email_days else "no e-mails"
-        click.echo(f"{s.key}  {s.name:<18} {call:<18} {mail}")
+        click.echo(f"{s.key}  {clean(s.name):<18} {call:<18} {mail}")
 
 
 @cli.command("config")
