@@ -29,6 +29,13 @@ from .text import clean
 
 ENV_DB = "DAILYREACH_DB"
 
+#: How long a write waits for another connection's transaction to finish
+#: (another window, an import) before failing with a clear StoreError.  The
+#: TUI waits much less (Store.set_write_wait) so a key never freezes it.
+WRITE_WAIT_SECONDS = 10.0
+BUSY_MESSAGE = ("the database is busy: another dailyreach (an import, or another window) "
+                "is writing to it; nothing was changed, try again in a moment")
+
 #: Contact columns callers may read, in the order the JSON output uses.
 CONTACT_FIELDS = (
     "id", "name", "first_name", "last_name", "company", "title", "email", "phone",
@@ -44,6 +51,11 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("dailyreach")) / "dailyreach.db"
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 @dataclass(frozen=True)
@@ -136,15 +148,23 @@ class Store:
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(WRITE_WAIT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StoreError(f"{path}: could not switch the database to WAL mode")
             self._migrate(conn)
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):  # schema upgrade blocked by another writer
+                raise StoreError(f"{path}: {BUSY_MESSAGE}") from None
+            raise StoreError(f"{path} is not a usable dailyreach database ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a usable dailyreach database ({exc})") from None
         return conn
+
+    def set_write_wait(self, seconds: float) -> None:
+        """How long a write waits for another connection's transaction."""
+        self.conn.execute(f"PRAGMA busy_timeout = {max(int(seconds * 1000), 0)}")
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
@@ -195,7 +215,9 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"the database is busy in another window; try again ({exc})") from None
+            if _is_busy(exc):
+                raise StoreError(BUSY_MESSAGE) from None
+            raise StoreError(f"cannot write to the database ({exc})") from None
         try:
             yield self.conn
             self._sync_search_index(self.conn)

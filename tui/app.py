@@ -24,6 +24,9 @@ from .screens.queue import QueueScreen
 
 __all__ = ["ContactsScreen", "DailyReachApp", "HelpScreen", "QueueScreen"]
 
+#: Seconds a write from the UI waits for another process's transaction.
+UI_WRITE_WAIT = 0.3
+
 
 @dataclass
 class Undo:
@@ -44,6 +47,9 @@ class DailyReachApp(App):
     def __init__(self, store: Store, **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store
+        # Another process may hold the database for a long write (an
+        # import): wait briefly, then say so, rather than freeze the UI.
+        store.set_write_wait(UI_WRITE_WAIT)
         self.undo_stack: list[Undo] = []
         keymap, self._keymap_problems = load_keymap()
         if keymap:
@@ -121,6 +127,7 @@ class DailyReachApp(App):
             for change in step.changes or []:
                 self.store.set_status([change.contact_id], change.old_key, note="undo")
         except StoreError as exc:
+            self.undo_stack.append(step)  # kept, so Ctrl+Z can try again
             self.notify(f"Could not undo: {exc}", severity="error", markup=False)
             return
         self.notify(f"Undone: {step.label}", markup=False)
