@@ -14,7 +14,10 @@ MIGRATION_SET = "dailyreach"
 #: Every step, in order.  :mod:`store.db` compares this list with the
 #: ``_sqlite_migrations`` table without importing sqlite-utils; a test checks
 #: it matches the steps registered below.
-STEP_NAMES = ("m001_initial", "m002_queue_indexes", "m006_fts", "m006_activity_day")
+STEP_NAMES = (
+    "m001_initial", "m002_queue_indexes",
+    "m006_searchable_text", "m006_fts", "m006_activity_day",
+)
 
 
 def _statements(db, statements: list[str]) -> None:
@@ -113,6 +116,27 @@ def build_migrations():
             "CREATE INDEX contacts_call_queue ON contacts(status_id, next_call_due, sort_name)",
             "CREATE INDEX contacts_email_queue ON contacts(status_id, next_email_due, sort_name)",
         ])
+
+    @migrations(name="m006_searchable_text")
+    def m006_searchable_text(db):
+        # store.text.clean now drops zero-width and tag characters, which
+        # made names that look right unsearchable.  Text stored before keeps
+        # them (it is displayed without them anyway); drop them from the
+        # derived search and sort keys so those contacts can be found.
+        # Removing a character from these keys equals rebuilding them from
+        # cleaned fields: both are the fields joined, casefolded, and phone
+        # digits, none of which an invisible character changes.
+        from .text import strip_invisible
+
+        rows = db.execute(
+            "SELECT id, search_text, sort_name FROM contacts").fetchall()
+        changed = []
+        for cid, search, sort in rows:
+            new_search, new_sort = strip_invisible(search), strip_invisible(sort)
+            if (new_search, new_sort) != (search, sort):
+                changed.append((new_search, new_sort, cid))
+        db.conn.executemany(
+            "UPDATE contacts SET search_text = ?, sort_name = ? WHERE id = ?", changed)
 
     @migrations(name="m006_fts")
     def m006_fts(db):

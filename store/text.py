@@ -43,6 +43,13 @@ _CONTROL_ALL = re.compile(
 #: bidi controls and invisible characters.
 JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069" + _INVISIBLE + "]")
 
+_INVISIBLE_RE = re.compile("[" + _INVISIBLE + "]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width and tag characters (and nothing else)."""
+    return _INVISIBLE_RE.sub("", text) if text else text
+
 
 def clean(value: object, *, multiline: bool = False) -> str:
     """Return ``value`` as text with escape sequences and control characters removed.
