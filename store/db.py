@@ -129,6 +129,7 @@ class Store:
         self._today = today
         self.conn = self._connect()
         self._statuses: list[Status] | None = None
+        self._counts: dict[tuple, tuple[tuple, object]] = {}
 
     # ------------------------------------------------------------------ setup
     def _connect(self) -> sqlite3.Connection:
@@ -337,23 +338,37 @@ class Store:
             raise StoreError(f"no contact with id {contact_id}")
         return self._contact_dict(row)
 
+    @staticmethod
+    def _search_ids(words: list[str]) -> tuple[str, list]:
+        """SQL for the ids of contacts whose search text holds every word
+        (each of 3+ characters), from the trigram index (schema step
+        m006_fts).  A trigram phrase matches exactly where instr() would, so
+        the index alone answers; only contacts changed outside
+        Store.transaction(), waiting in contacts_fts_pending, are checked
+        against their text instead of the index."""
+        checks = " AND ".join("instr(c2.search_text, ?) > 0" for _ in words)
+        sql = ("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?"
+               " EXCEPT SELECT id FROM contacts_fts_pending"
+               " UNION SELECT c2.id FROM contacts_fts_pending p CROSS JOIN contacts c2"
+               f" ON c2.id = p.id WHERE {checks}")
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        return sql, [match, *words]
+
     def _filter(self, search: str | None, status: str | None) -> tuple[str, list]:
         clauses, params = [], []
         if search:
             words = search.casefold().split()
-            # The trigram index (schema step m006_fts) narrows the rows to
-            # those holding every word of 3+ characters; instr() then checks
-            # every word on those rows only.  With no such word, a scan.
+            # words of 3+ characters through the index; shorter ones, which
+            # a trigram index cannot hold, by instr() on the rows
             indexed = [w for w in words if len(w) >= 3]
-            # (Contacts changed outside Store.transaction() wait in
-            # contacts_fts_pending until the next one; they are candidates too.)
             if indexed:
-                clauses.append("(c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)"
-                               " OR c.id IN (SELECT id FROM contacts_fts_pending))")
-                params.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in indexed))
+                ids, ids_params = self._search_ids(indexed)
+                clauses.append(f"c.id IN ({ids})")
+                params += ids_params
             for word in words:
-                clauses.append("instr(c.search_text, ?) > 0")
-                params.append(word)
+                if len(word) < 3:
+                    clauses.append("instr(c.search_text, ?) > 0")
+                    params.append(word)
         if status:
             if status in ("-", "unclassified"):
                 clauses.append("c.status_id IS NULL")
@@ -363,9 +378,35 @@ class Store:
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params
 
+    def _unchanged_since(self, key: tuple, compute):
+        """``compute()``, or its last result for ``key`` if the database has
+        not changed since: no commit by another connection (data_version) and
+        no write by this one (total_changes).  Screens re-read counts on every
+        reload (a million contacts: tens of ms per count), mostly unchanged."""
+        if self.conn.in_transaction:  # a rollback would not show in the version
+            return compute()
+        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        hit = self._counts.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = compute()
+        if len(self._counts) > 64:
+            self._counts.clear()
+        self._counts[key] = (version, value)
+        return value
+
     def count_contacts(self, *, search: str | None = None, status: str | None = None) -> int:
         where, params = self._filter(search, status)
-        return self.conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
+        words = (search or "").casefold().split()
+        if words and not status and all(len(w) >= 3 for w in words):
+            # the index alone knows how many: no table rows to read
+            ids, ids_params = self._search_ids(words)
+            sql, params = f"SELECT count(*) FROM ({ids})", ids_params
+        else:
+            sql = f"SELECT count(*) FROM contacts c{where}"
+        return self._unchanged_since(
+            ("contacts", sql, tuple(params)),
+            lambda: self.conn.execute(sql, params).fetchone()[0])
 
     def contacts(self, *, search: str | None = None, status: str | None = None,
                  offset: int = 0, limit: int | None = None) -> list[dict]:
@@ -376,9 +417,18 @@ class Store:
         where, params = self._filter(search, status)
         # Page over ids first (the sort index covers them), then read only
         # the rows on the page: skipping to a far offset stays cheap.
-        # With a search, scanning the table and sorting the matches beats
-        # walking the sort index (which visits every row in name order).
-        source = "contacts c NOT INDEXED" if search else "contacts c"
+        source = "contacts c"
+        if search:
+            # Walking the sort index finds a page of frequent matches after
+            # a few entries, but visits every entry for a rare one; sorting
+            # the matches reads one row per match.  Walking costs about
+            # (offset + limit) * total / matches index steps, a row about
+            # eight steps: take the cheaper.
+            matches = self.count_contacts(search=search, status=status)
+            total = self.count_contacts()
+            want = offset + (limit if limit is not None else matches)
+            walk = matches and want * total < 8 * matches * matches
+            source = "contacts c INDEXED BY contacts_sort" if walk else "contacts c NOT INDEXED"
         page = f"SELECT c.id FROM {source}{where} ORDER BY c.sort_name, c.id LIMIT ? OFFSET ?"
         params += [-1 if limit is None else limit, offset]
         sql = (self._SELECT + f" JOIN ({page}) page ON page.id = c.id"
@@ -552,8 +602,12 @@ class Store:
     def queue_counts(self, day: date | None = None, kind: str = "call") -> list[tuple[int, int]]:
         """(status id, number due) for each status with a cadence for ``kind``,
         in queue order.  Each count is one index range scan."""
-        due_col, _, days_col = self._QUEUE_COLUMNS[kind]
         day_text = (day or self.today()).isoformat()
+        return list(self._unchanged_since(("queue", kind, day_text),
+                                          lambda: self._queue_counts(day_text, kind)))
+
+    def _queue_counts(self, day_text: str, kind: str) -> list[tuple[int, int]]:
+        due_col, _, days_col = self._QUEUE_COLUMNS[kind]
         groups = []
         for status in self.statuses():
             if getattr(status, days_col) is None:

@@ -115,3 +115,16 @@ def test_search_pages_keep_name_order(crowd):
         c["id"] for c in crowd.contacts() if c["id"] in {e["id"] for e in everything}]
     pages = crowd.contacts(search="ann", limit=7) + crowd.contacts(search="ann", offset=7, limit=7)
     assert [c["id"] for c in pages] == [c["id"] for c in everything[:14]]
+
+
+def test_pages_equal_the_sorted_scan_at_any_offset(crowd):
+    """Pages come from walking the name index or from sorting the matches,
+    whichever is cheaper for the query and offset; both give the scan's order."""
+    rows = crowd.conn.execute("SELECT id, sort_name FROM contacts").fetchall()
+    order = [r["id"] for r in sorted(rows, key=lambda r: (r["sort_name"], r["id"]))]
+    for query in ("a", "ann", "anna berg", "example.org", "müller 1", "0101", "nobody"):
+        expected = [i for i in order if i in set(scan(crowd, query))]
+        for offset in (0, 3, 40, 150, 290):
+            page = [c["id"] for c in crowd.contacts(search=query, offset=offset, limit=7)]
+            assert page == expected[offset:offset + 7], (query, offset)
+        assert [c["id"] for c in crowd.contacts(search=query)] == expected
