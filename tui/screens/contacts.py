@@ -13,7 +13,7 @@ from store import Store
 from ..card import CardScroll, ContactCard
 from ..keys import CONTACTS_BINDINGS
 from ..safe import row, widths
-from ..widgets import RowList
+from ..widgets import Line, RowList
 
 
 class ContactsScreen(Screen):
@@ -31,17 +31,17 @@ class ContactsScreen(Screen):
         return self.app.store
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
+        yield Line(id="topbar")
         yield Input(placeholder="Search name, company, e-mail or phone  (/ to focus, Esc to leave)",
                     id="search")
         with Horizontal():
             with Vertical(id="lists"):
-                yield Static(id="contacts-header", classes="pane-title")
+                yield Line(id="contacts-header", classes="pane-title")
                 yield RowList(self._count, self._fetch, self._render_contact, on_letter=self._letter,
                               empty="No contacts match.", id="contacts")
             with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
-        yield Static(id="legend")
+        yield Line(id="legend")
         yield Footer()
 
     def _count(self) -> int:

@@ -15,7 +15,7 @@ from store import QueueItem, Store
 from ..card import CardScroll, ContactCard
 from ..keys import QUEUE_BINDINGS
 from ..safe import row, widths
-from ..widgets import RowList
+from ..widgets import Line, RowList
 
 # Focus moves with Screen.set_focus, which takes effect at once, never with
 # Widget.focus(), which waits for the next idle moment: keys typed quickly
@@ -44,20 +44,20 @@ class QueueScreen(Screen):
         return self.app.store
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
+        yield Line(id="topbar")
         with Horizontal():
             with Vertical(id="lists"):
-                yield Static(id="calls-title", classes="pane-title")
+                yield Line(id="calls-title", classes="pane-title")
                 yield RowList(lambda: self._count("call"), lambda o, n: self._page("call", o, n),
                               self._render_call, on_letter=self._letter,
                               empty="No calls due.", id="calls")
-                yield Static(id="emails-title", classes="pane-title")
+                yield Line(id="emails-title", classes="pane-title")
                 yield RowList(lambda: self._count("email"), lambda o, n: self._page("email", o, n),
                               self._render_email, on_letter=self._letter,
                               empty="No e-mails due.", id="emails")
             with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
-        yield Static(id="legend")
+        yield Line(id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
