@@ -154,7 +154,7 @@ async def test_tui_keeps_working_while_a_cli_import_runs(tmp_path):
     db = tmp_path / "shared.db"
     store = seeded(db)
     big = tmp_path / "big.csv"
-    rows = 6000
+    rows = 10000
     write_csv(big, rows)
     app = DailyReachApp(store)
     notices = Notices(app)
