@@ -45,6 +45,13 @@ from .text import clean
 
 ENV_DB = "DAILYREACH_DB"
 
+#: How long a write waits for another connection's transaction to finish
+#: (another window, an import) before failing with a clear StoreError.  The
+#: TUI waits much less (Store.set_write_wait) so a key never freezes it.
+WRITE_WAIT_SECONDS = 10.0
+BUSY_MESSAGE = ("the database is busy: another dailyreach (an import, or another window) "
+                "is writing to it; nothing was changed, try again in a moment")
+
 #: Contact columns callers may read, in the order the JSON output uses.
 CONTACT_FIELDS = (
     "id", "name", "first_name", "last_name", "company", "title", "email", "phone",
@@ -60,6 +67,11 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("dailyreach")) / "dailyreach.db"
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
                 self._refresh(conn, None, history=True)
                 conn.execute("DELETE FROM settings WHERE key = '_rebuild_derived'")
         self._status2: list | None = None
+        self._counts: dict[tuple, tuple[tuple, object]] = {}
 
     # ------------------------------------------------------------------ setup
     def _connect(self) -> sqlite3.Connection:
@@ -199,7 +212,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(WRITE_WAIT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             _add_functions(conn)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -209,10 +222,19 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         except StoreError as exc:
             conn.close()
             raise StoreError(f"{path}: {exc}") from None
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if _is_busy(exc):  # schema upgrade blocked by another writer
+                raise StoreError(f"{path}: {BUSY_MESSAGE}") from None
+            raise StoreError(f"{path} is not a usable dailyreach database ({exc})") from None
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{path} is not a usable dailyreach database ({exc})") from None
         return conn
+
+    def set_write_wait(self, seconds: float) -> None:
+        """How long a write waits for another connection's transaction."""
+        self.conn.execute(f"PRAGMA busy_timeout = {max(int(seconds * 1000), 0)}")
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
@@ -263,9 +285,12 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"the database is busy in another window; try again ({exc})") from None
+            if _is_busy(exc):
+                raise StoreError(BUSY_MESSAGE) from None
+            raise StoreError(f"cannot write to the database ({exc})") from None
         try:
             yield self.conn
+            self._sync_search_index(self.conn)
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
@@ -282,6 +307,20 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         self._statuses = None
         self._settings = None
         self._status2 = None
+
+    @staticmethod
+    def _sync_search_index(conn: sqlite3.Connection) -> None:
+        """Apply the contact changes the triggers noted to the search index
+        (see schema step m006_fts); runs inside the caller's transaction."""
+        if conn.execute("SELECT 1 FROM contacts_fts_pending LIMIT 1").fetchone() is None:
+            return
+        conn.execute(
+            "INSERT INTO contacts_fts (contacts_fts, rowid, search_text)"
+            " SELECT 'delete', id, old_text FROM contacts_fts_pending WHERE old_text IS NOT NULL")
+        conn.execute(
+            "INSERT INTO contacts_fts (rowid, search_text)"
+            " SELECT c.id, c.search_text FROM contacts_fts_pending p JOIN contacts c ON c.id = p.id")
+        conn.execute("DELETE FROM contacts_fts_pending")
 
     # ------------------------------------------------------------------ clock
     def today(self) -> date:
@@ -452,13 +491,38 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             raise StoreError(f"no contact with id {contact_id}")
         return self._contact_dict(row)
 
+    @staticmethod
+    def _search_ids(words: list[str]) -> tuple[str, list]:
+        """SQL for the ids of contacts whose search text holds every word
+        (each of 3+ characters), from the trigram index (schema step
+        m006_fts).  A trigram phrase matches exactly where instr() would, so
+        the index alone answers; only contacts changed outside
+        Store.transaction(), waiting in contacts_fts_pending, are checked
+        against their text instead of the index."""
+        checks = " AND ".join("instr(c2.search_text, ?) > 0" for _ in words)
+        sql = ("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?"
+               " EXCEPT SELECT id FROM contacts_fts_pending"
+               " UNION SELECT c2.id FROM contacts_fts_pending p CROSS JOIN contacts c2"
+               f" ON c2.id = p.id WHERE {checks}")
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        return sql, [match, *words]
+
     def _filter(self, search: str | None, status: str | None, status2: str | None = None,
                 owner: str | None = None, due: str | None = None) -> tuple[str, list]:
         clauses, params = self._more_filters(status2, owner, due)
         if search:
-            for word in search_words(search):
-                clauses.append("instr(c.search_text, ?) > 0")
-                params.append(word)
+            words = search_words(search)
+            # words of 3+ characters through the trigram index; shorter ones,
+            # which it cannot hold, by instr() on the rows
+            indexed = [w for w in words if len(w) >= 3]
+            if indexed:
+                ids, ids_params = self._search_ids(indexed)
+                clauses.append(f"c.id IN ({ids})")
+                params += ids_params
+            for word in words:
+                if len(word) < 3:
+                    clauses.append("instr(c.search_text, ?) > 0")
+                    params.append(word)
         if status:
             if status in ("-", "?", "unclassified"):
                 clauses.append("c.status_id IS NULL")
@@ -494,11 +558,38 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             params += [self.today().isoformat()] * 2
         return clauses, params
 
+    def _unchanged_since(self, key: tuple, compute):
+        """``compute()``, or its last result for ``key`` if the database has
+        not changed since: no commit by another connection (data_version) and
+        no write by this one (total_changes).  Screens re-read counts on every
+        reload (a million contacts: tens of ms per count), mostly unchanged."""
+        if self.conn.in_transaction:  # a rollback would not show in the version
+            return compute()
+        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        hit = self._counts.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = compute()
+        if len(self._counts) > 64:
+            self._counts.clear()
+        self._counts[key] = (version, value)
+        return value
+
     def count_contacts(self, *, search: str | None = None, status: str | None = None,
                        status2: str | None = None, owner: str | None = None,
                        due: str | None = None) -> int:
         where, params = self._filter(search, status, status2, owner, due)
-        return self.conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
+        words = search_words(search or "")
+        if (words and all(len(w) >= 3 for w in words)
+                and not any((status, status2, owner, due))):
+            # the index alone knows how many: no table rows to read
+            ids, ids_params = self._search_ids(words)
+            sql, params = f"SELECT count(*) FROM ({ids})", ids_params
+        else:
+            sql = f"SELECT count(*) FROM contacts c{where}"
+        return self._unchanged_since(
+            ("contacts", sql, tuple(params)),
+            lambda: self.conn.execute(sql, params).fetchone()[0])
 
     def contact_ids(self, *, search: str | None = None, status: str | None = None,
                     status2: str | None = None, owner: str | None = None,
@@ -522,9 +613,18 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         where, params = self._filter(search, status, status2, owner, due)
         # Page over ids first (the sort index covers them), then read only
         # the rows on the page: skipping to a far offset stays cheap.
-        # With a search, scanning the table and sorting the matches beats
-        # walking the sort index (which visits every row in name order).
-        source = "contacts c NOT INDEXED" if search else "contacts c"
+        source = "contacts c"
+        if search:
+            # Walking the sort index finds a page of frequent matches after
+            # a few entries, but visits every entry for a rare one; sorting
+            # the matches reads one row per match.  Walking costs about
+            # (offset + limit) * total / matches index steps, a row about
+            # eight steps: take the cheaper.
+            matches = self.count_contacts(search=search, status=status)
+            total = self.count_contacts()
+            want = offset + (limit if limit is not None else matches)
+            walk = matches and want * total < 8 * matches * matches
+            source = "contacts c INDEXED BY contacts_sort" if walk else "contacts c NOT INDEXED"
         page = f"SELECT c.id FROM {source}{where} ORDER BY c.sort_name, c.id LIMIT ? OFFSET ?"
         params += [-1 if limit is None else limit, offset]
         sql = (self._SELECT + f" JOIN ({page}) page ON page.id = c.id"
@@ -827,8 +927,12 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
     def queue_counts(self, day: date | None = None, kind: str = "call") -> list[tuple[int, int]]:
         """(status id, number due) for each status with a cadence for ``kind``,
         in queue order.  Each count is one index range scan."""
-        due_col, _, days_col = self._QUEUE_COLUMNS[kind]
         day_text = (day or self.today()).isoformat()
+        return list(self._unchanged_since(("queue", kind, day_text),
+                                          lambda: self._queue_counts(day_text, kind)))
+
+    def _queue_counts(self, day_text: str, kind: str) -> list[tuple[int, int]]:
+        due_col, _, days_col = self._QUEUE_COLUMNS[kind]
         groups = []
         for status in self.statuses():
             if getattr(status, days_col) is None:

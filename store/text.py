@@ -3,7 +3,13 @@
 Contact data comes from files written by other programs and is treated as
 plain text everywhere.  This module removes what a terminal could act on:
 C0/C1 control characters (escape sequences start with one), and the Unicode
-bidirectional overrides that can make text display in a misleading order.
+bidirectional overrides that can make text display in a misleading order,
+and invisible characters that would make a name look right but never match a
+search: zero-width spaces and joiners, direction marks, the word joiner, the
+byte-order mark (U+200B-U+200F, U+2060, U+FEFF) and Unicode tag characters
+(U+E0000-U+E007F).  Emoji built with a zero-width joiner fall apart into
+their parts, and tag-letter flags into a plain black flag; that is the price
+of names that can always be found.
 Line breaks and tabs are kept where a field may hold several lines (notes).
 """
 
@@ -24,12 +30,25 @@ _ESCAPE_SEQ = re.compile(
     """,
     re.VERBOSE,
 )
+_INVISIBLE = "\u200b-\u200f\u2060\ufeff\U000e0000-\U000e007f"
 _CONTROL_KEEP_NEWLINES = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069" + _INVISIBLE + "]"
 )
 _CONTROL_ALL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029" + _INVISIBLE + "]"
 )
+
+#: What JSON output leaves alone (it escapes C0 controls itself) but a
+#: terminal would act on or hide: C1 controls, line and paragraph separators,
+#: bidi controls and invisible characters.
+JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069" + _INVISIBLE + "]")
+
+_INVISIBLE_RE = re.compile("[" + _INVISIBLE + "]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width and tag characters (and nothing else)."""
+    return _INVISIBLE_RE.sub("", text) if text else text
 
 
 def clean(value: object, *, multiline: bool = False) -> str:

@@ -44,6 +44,9 @@ __all__ = ["BreakdownScreen", "CleanupScreen", "ComposeScreen", "ContactsScreen"
 #: A bulk change of this many contacts or more asks first.
 BULK_CONFIRM = 20
 
+#: Seconds a write from the UI waits for another process's transaction.
+UI_WRITE_WAIT = 0.3
+
 
 @dataclass
 class Undo:
@@ -68,6 +71,9 @@ class DailyReachApp(App):
     def __init__(self, store: Store, **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store
+        # Another process may hold the database for a long write (an
+        # import): wait briefly, then say so, rather than freeze the UI.
+        store.set_write_wait(UI_WRITE_WAIT)
         self.undo_stack: list[Undo] = []
         #: Set when the app stopped on an error; the CLI prints it as one line.
         self.fatal_error: str | None = None
@@ -275,6 +281,7 @@ class DailyReachApp(App):
             for change in step.changes or []:
                 self.store.set_status([change.contact_id], change.old_key, note="undo")
         except StoreError as exc:
+            self.undo_stack.append(step)  # kept, so Ctrl+Z can try again
             self.notify(f"Could not undo: {exc}", severity="error", markup=False)
             self._refresh_screen()
             return

@@ -32,6 +32,16 @@ class CardScreenMixin:
 class ContactCard(Static):
     """The focused contact, in full: every value shown literally."""
 
+    _shown: object = None
+
+    def update(self, content="", *, layout: bool = True) -> None:
+        # shown again after every reload and cursor move, mostly unchanged:
+        # an unchanged card costs no layout and no repaint
+        if content == self._shown:
+            return
+        self._shown = content
+        super().update(content, layout=layout)
+
     def show(self, store: Store, contact_id: int | None) -> None:
         if contact_id is None:
             self.update(Text("No contact selected.", style="italic"))

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from store import CONTACT_FIELDS, Store, StoreError, default_db_path
-from store.text import clean
+from store.text import JSON_UNSAFE, clean
 
 ENV_TODAY = "DAILYREACH_TODAY"
 
@@ -94,7 +94,16 @@ def _sweep_stale_demos() -> None:
 
 
 def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    # Text is cleaned on import, but a database written by another program
+    # may hold raw control characters: write those as \u escapes, so the data
+    # stays exact and the terminal never receives them.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    click.echo(JSON_UNSAFE.sub(_json_escape, text))
+
+
+def _json_escape(match) -> str:
+    units = match.group().encode("utf-16-be")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -302,7 +311,7 @@ def statuses_cmd(state: Context, as_json: bool) -> None:
     for s in statuses:
         call = f"call every {s.call_days} d" if s.call_days else "no calls"
         mail = f"e-mail every {s.email_days} d" if s.email_days else "no e-mails"
-        click.echo(f"{s.key}  {s.name:<18} {call:<18} {mail}")
+        click.echo(f"{s.key}  {clean(s.name):<18} {call:<18} {mail}")
 
 
 @cli.command("config")

@@ -25,6 +25,21 @@ from textual.widgets import Static
 PAGE = 100
 
 
+class Line(Static):
+    """A one-line bar (top bar, list title, legend).  Screens set it on
+    every reload; it repaints only when the text really changed, and never
+    asks for a new layout (its size comes from the stylesheet, not its text),
+    so a key press does not re-arrange the whole screen."""
+
+    _shown: object = None
+
+    def update(self, content="", *, layout: bool = False) -> None:
+        if content == self._shown:
+            return
+        self._shown = content
+        super().update(content, layout=layout)
+
+
 class RowList(ScrollView, can_focus=True):
     """Rows from ``count()`` and ``fetch(offset, limit)``, drawn by ``render_row``.
 

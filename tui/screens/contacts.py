@@ -15,7 +15,7 @@ from ..card import CardScreenMixin, CardScroll, ContactCard
 from ..filters import parse_query
 from ..keys import CARD_BINDINGS, CONTACTS_BINDINGS
 from ..safe import row, safe, widths
-from ..widgets import RowList
+from ..widgets import Line, RowList
 
 
 class ContactsScreen(CardScreenMixin, Screen):
@@ -45,19 +45,19 @@ class ContactsScreen(CardScreenMixin, Screen):
         return self.app.store
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
+        yield Line(id="topbar")
         yield Input(value=self.query_text,
                     placeholder="Search name, company, e-mail, phone; filter with status:k "
                                 "status2:web owner:\"Dana W\" due:today|overdue  (/ focuses)",
                     id="search")
         with Horizontal():
             with Vertical(id="lists"):
-                yield Static(id="contacts-header", classes="pane-title")
+                yield Line(id="contacts-header", classes="pane-title")
                 yield RowList(self._count, self._fetch, self._render_contact, on_letter=self._letter,
                               empty="No contacts match.", id="contacts")
             with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
-        yield Static(id="legend")
+        yield Line(id="legend")
         yield Footer()
 
     # ------------------------------------------------------------ query

@@ -16,7 +16,7 @@ from store.plan import Levelling
 from ..card import CardScreenMixin, CardScroll, ContactCard
 from ..keys import CARD_BINDINGS, OUTCOME_KEYS, QUEUE_BINDINGS
 from ..safe import row, widths
-from ..widgets import RowList
+from ..widgets import Line, RowList
 
 # Focus moves with Screen.set_focus, which takes effect at once, never with
 # Widget.focus(), which waits for the next idle moment: keys typed quickly
@@ -58,20 +58,20 @@ class QueueScreen(CardScreenMixin, Screen):
         return self.app.store
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
+        yield Line(id="topbar")
         with Horizontal():
             with Vertical(id="lists"):
-                yield Static(id="calls-title", classes="pane-title")
+                yield Line(id="calls-title", classes="pane-title")
                 yield RowList(lambda: self._count("call"), lambda o, n: self._page("call", o, n),
                               self._render_call, on_letter=self._letter,
                               empty=lambda: self._empty("calls"), id="calls")
-                yield Static(id="emails-title", classes="pane-title")
+                yield Line(id="emails-title", classes="pane-title")
                 yield RowList(lambda: self._count("email"), lambda o, n: self._page("email", o, n),
                               self._render_email, on_letter=self._letter,
                               empty=lambda: self._empty("e-mails"), id="emails")
             with CardScroll(id="card-scroll"):
                 yield ContactCard(id="card")
-        yield Static(id="legend")
+        yield Line(id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
