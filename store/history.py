@@ -189,7 +189,7 @@ class HistoryMixin:
             [ids, new_id]).fetchone()[0]
 
     # ------------------------------------------------------------ undo
-    _UNDOABLE = ("undoes IS NULL AND undone_by IS NULL AND source != 'import'"
+    _UNDOABLE = ("undoes IS NULL AND undone_by IS NULL"
                  " AND EXISTS (SELECT 1 FROM activities a WHERE a.batch_id = b.id"
                  "             UNION ALL SELECT 1 WHERE b.map_raw_norm IS NOT NULL)")
 
@@ -211,15 +211,53 @@ class HistoryMixin:
             return None
         return Batch(row["id"], row["at"], row["label"], row["source"], row["n"], False)
 
+    #: Rows of a batch that undo can still revert: the contact exists and
+    #: still has the value the batch gave it.
+    _REVERTIBLE = """
+        SELECT a.contact_id, a.kind, a.old_status_id, a.old_value
+        FROM activities a JOIN contacts c ON c.id = a.contact_id
+        WHERE a.batch_id = ? AND (
+            (a.kind = 'status' AND c.status_id IS a.new_status_id)
+            OR (a.kind = 'status2' AND coalesce(c.status2, '') = coalesce(a.new_value, '')))
+        ORDER BY a.id"""
+
+    def _map_revertible(self, conn: sqlite3.Connection, row) -> bool:
+        """Does the batch's clean-up mapping still stand as it left it?"""
+        if row["map_raw_norm"] is None:
+            return False
+        current = conn.execute("SELECT status_id FROM status_map WHERE raw_norm = ?",
+                               [row["map_raw_norm"]]).fetchone()
+        return (current[0] if current else None) == row["map_after"]
+
+    def _can_revert(self, conn: sqlite3.Connection, row) -> bool:
+        return (conn.execute(f"SELECT 1 FROM ({self._REVERTIBLE}) LIMIT 1",
+                             [row["id"]]).fetchone() is not None
+                or self._map_revertible(conn, row))
+
     def undo(self, batch_id: int | None = None, *, source: str = "app") -> UndoResult:
-        """Revert one batch (default: the newest one not undone yet), all or nothing."""
+        """Revert one batch (default: the newest one not undone yet that still
+        has something to revert), all or nothing.
+
+        A change whose contacts have all been changed again since (or
+        purged) has nothing left to revert: named explicitly it is refused,
+        and it is passed over when looking for the newest one, so it stays
+        as it is, not marked undone.
+        """
         with self.transaction() as conn:
             if batch_id is None:
-                row = conn.execute(
-                    f"SELECT * FROM change_batches b WHERE {self._UNDOABLE}"
-                    " ORDER BY b.id DESC LIMIT 1").fetchone()
+                row = None
+                passed = 0
+                for candidate in conn.execute(
+                        f"SELECT * FROM change_batches b WHERE {self._UNDOABLE}"
+                        " ORDER BY b.id DESC").fetchall():
+                    if self._can_revert(conn, candidate):
+                        row = candidate
+                        break
+                    passed += 1
                 if row is None:
-                    raise StoreError("nothing to undo: every recorded change has been undone")
+                    raise StoreError("nothing to undo: every recorded change has been undone"
+                                     + (f" or its contacts have changed since ({passed:,} such "
+                                        "change(s) left as they are)" if passed else ""))
             else:
                 row = conn.execute("SELECT * FROM change_batches WHERE id = ?",
                                    [batch_id]).fetchone()
@@ -229,48 +267,41 @@ class HistoryMixin:
                     raise StoreError(f"{row['label']!r} has already been undone")
                 if row["undoes"] is not None:
                     raise StoreError(f"{row['label']!r} is itself an undo; it cannot be undone")
+                if not self._can_revert(conn, row):
+                    raise StoreError(
+                        f"nothing to undo in {row['label']!r}: every contact it changed has been "
+                        "changed again (or deleted) since; undo the later changes first")
             batch = row["id"]
             undo_batch = self._new_batch(conn, f"undo: {row['label']}", source, undoes=batch)
             statuses = {s.id: s for s in self.statuses()}
-            reverted: list[int] = []
-            # Status rows: revert each contact that still has the batch's new status.
+            total = conn.execute("SELECT count(*) FROM activities WHERE batch_id = ?"
+                                 " AND kind IN ('status', 'status2')", [batch]).fetchone()[0]
             groups: dict[int | None, list[int]] = {}
-            total = 0
-            for r in conn.execute(
-                "SELECT a.contact_id, a.old_status_id, c.status_id IS a.new_status_id AS same"
-                " FROM activities a LEFT JOIN contacts c ON c.id = a.contact_id"
-                " WHERE a.batch_id = ? AND a.kind = 'status' ORDER BY a.id", [batch]):
-                total += 1
-                old = r["old_status_id"]
-                if r["same"] and (old is None or old in statuses):
-                    groups.setdefault(old, []).append(r["contact_id"])
+            groups2: dict[str | None, list[int]] = {}
+            for r in conn.execute(self._REVERTIBLE, [batch]).fetchall():
+                if r["kind"] == "status":
+                    old = r["old_status_id"]
+                    if old is None or old in statuses:  # a status since removed stays
+                        groups.setdefault(old, []).append(r["contact_id"])
+                else:
+                    groups2.setdefault(r["old_value"], []).append(r["contact_id"])
+            reverted: list[int] = []
             for old, ids in groups.items():
                 changes = self._apply_status(conn, ids, statuses.get(old), source=source,
                                              note="undo", batch=undo_batch)
                 reverted += [c.contact_id for c in changes]
-            # Status 2 rows.
-            groups2: dict[str | None, list[int]] = {}
-            for r in conn.execute(
-                "SELECT a.contact_id, a.old_value,"
-                " coalesce(c.status2, '') = coalesce(a.new_value, '') AS same"
-                " FROM activities a LEFT JOIN contacts c ON c.id = a.contact_id"
-                " WHERE a.batch_id = ? AND a.kind = 'status2' ORDER BY a.id", [batch]):
-                total += 1
-                if r["same"]:
-                    groups2.setdefault(r["old_value"], []).append(r["contact_id"])
+            if groups2:
+                self._restore_status2_values(conn, [v for v in groups2 if v])
             for old, ids in groups2.items():
                 changes = self._apply_status2(conn, ids, old, source=source, note="undo",
                                               batch=undo_batch)
                 reverted += [c.contact_id for c in changes]
             # A clean-up mapping: put the remembered mapping back as it was.
-            if row["map_raw_norm"] is not None:
-                current = conn.execute("SELECT status_id FROM status_map WHERE raw_norm = ?",
-                                       [row["map_raw_norm"]]).fetchone()
-                if (current[0] if current else None) == row["map_after"]:
-                    conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [row["map_raw_norm"]])
-                    if row["map_before"] is not None and row["map_before"] in statuses:
-                        conn.execute("INSERT INTO status_map (raw_norm, status_id) VALUES (?, ?)",
-                                     [row["map_raw_norm"], row["map_before"]])
+            if self._map_revertible(conn, row):
+                conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [row["map_raw_norm"]])
+                if row["map_before"] is not None and row["map_before"] in statuses:
+                    conn.execute("INSERT INTO status_map (raw_norm, status_id) VALUES (?, ?)",
+                                 [row["map_raw_norm"], row["map_before"]])
             conn.execute("UPDATE change_batches SET undone_by = ? WHERE id = ?",
                          [undo_batch, batch])
         unique = tuple(dict.fromkeys(reverted))

@@ -6,6 +6,7 @@ Plain data and pure functions only; persistence lives in :mod:`store.db`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import StoreError
@@ -54,8 +55,23 @@ class Status:
 
 
 def status_key(name: str) -> str:
-    stripped = name.strip()
-    return stripped[:1].upper()
+    """The key of a status (or status 2 value): its first letter, upper
+    case, without its accent (``Émile`` → ``E``), since the key is typed as
+    a plain letter.  A first character with no plain A–Z letter (``ß``,
+    ``ﬀ``, ``Ж``, a digit) gives itself; :func:`check_key` refuses it."""
+    first = name.strip()[:1]
+    base = unicodedata.normalize("NFKD", first)[:1].upper()
+    return base if len(base) == 1 and "A" <= base <= "Z" else first
+
+
+def check_key(name: str, what: str) -> str:
+    """The key of ``name``, or :class:`StoreError` when it has none that can
+    be typed (see :func:`status_key`)."""
+    key = status_key(name)
+    if not ("A" <= key <= "Z"):
+        raise StoreError(f"{what} {name.strip()!r} must start with a letter A–Z (an accented "
+                         "letter counts as its plain one): its first letter is the key that sets it")
+    return key
 
 
 def default_statuses(owner_name: str = DEFAULT_OWNER_NAME) -> list[Status]:
@@ -86,8 +102,7 @@ def validate_scheme(statuses: list[Status]) -> None:
         name = status.name.strip()
         if not name:
             raise StoreError("a status needs a name")
-        if not name[0].isalpha():
-            raise StoreError(f"status {name!r} must start with a letter (its key)")
+        check_key(name, "status")
         for label, days in (("call", status.call_days), ("e-mail", status.email_days)):
             if days is not None and (not isinstance(days, int) or days < 1):
                 raise StoreError(

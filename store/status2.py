@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import StoreError
+from .scheme import check_key, status_key
 from .text import clean
 
 
@@ -21,7 +22,7 @@ class Status2:
 
     @property
     def key(self) -> str:
-        return self.name[:1].upper()
+        return status_key(self.name)
 
     def as_dict(self) -> dict:
         return {"key": self.key, "name": self.name}
@@ -37,9 +38,7 @@ def validate_status2(names: list[str]) -> None:
     for name in names:
         if not name:
             raise StoreError("a status 2 value needs a name")
-        if not name[0].isalpha():
-            raise StoreError(f"status 2 value {name!r} must start with a letter (its key)")
-        key = name[0].upper()
+        key = check_key(name, "status 2 value")
         if key in seen:
             if seen[key].casefold() == name.casefold():
                 raise StoreError(f"status 2 value {name!r} is already in the list")
@@ -101,6 +100,25 @@ class Status2Mixin:
             conn.execute("UPDATE contacts SET status2 = ? WHERE status2 = ? COLLATE NOCASE",
                          [new, entry.name])
         return Status2(entry.id, new, entry.position)
+
+    def _restore_status2_values(self, conn, names: list[str]) -> None:
+        """Put back in the list the values an undo gives contacts again
+        (removed from the list since); refused if a letter now clashes."""
+        listed = [v.name for v in self.status2_values()]
+        missing = list(dict.fromkeys(n for n in names
+                                     if n.casefold() not in {v.casefold() for v in listed}))
+        if not missing:
+            return
+        try:
+            validate_status2(listed + missing)
+        except StoreError as exc:
+            raise StoreError(f"cannot undo: the status 2 value {missing[0]!r} it puts back no "
+                             f"longer fits the list ({exc})") from None
+        position = conn.execute(
+            "SELECT coalesce(max(position), -1) + 1 FROM status2_values").fetchone()[0]
+        conn.executemany("INSERT INTO status2_values (position, name) VALUES (?, ?)",
+                         [(position + i, n) for i, n in enumerate(missing)])
+        self._status2 = None
 
     def remove_status2(self, name: str, *, clear: bool = False, source: str = "app") -> int:
         """Remove a value from the list.  If contacts carry it, ``clear=True``

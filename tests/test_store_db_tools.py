@@ -258,6 +258,7 @@ def test_purge_deletes_only_after_a_verified_backup_that_holds_them(messy, tmp_p
     assert marked == {"contacts": 2, "activities": 3}  # two status rows and the note
     before = messy.conn.execute("SELECT count(*) FROM activities").fetchone()[0]
 
+    (tmp_path / "bk").mkdir()
     result = messy.purge(backup_dir=tmp_path / "bk")
     assert (result.contacts, result.activities) == (2, 3)
     assert messy.count_contacts() == 6
@@ -299,3 +300,75 @@ def test_backup_never_overwrites_and_restore_refuses_non_backups(messy, tmp_path
     with pytest.raises(StoreError, match="the database itself"):
         messy.restore(messy.path)
     assert messy.count_contacts() == 8
+
+
+# ------------------------------------------------------------------ found by fresh eyes
+def test_an_import_that_classifies_stored_contacts_is_one_undoable_change(messy):
+    una, uri = contact_id(messy, "Una Alpha"), contact_id(messy, "Uri Beta")
+    messy.set_status([contact_id(messy, "Kim Key")], "S")  # an older, unrelated change
+    # a second import naming what "Prosp." means classifies Una and Uri
+    import_records(messy, [make_record(2, "Zed New", company="Zoo", phone="555-0199")],
+                   ImportReport(file="/tmp/again.csv"), status_map={"Prosp.": "p"})
+    assert (messy.contact(una)["status_key"], messy.contact(uri)["status_key"]) == ("P", "P")
+    newest = messy.batches(1)[0]
+    assert (newest.label, newest.source, newest.contacts) == (
+        "import of again.csv: status of 2 contact(s)", "import", 2)
+    result = messy.undo()
+    assert (result.batch, result.reverted) == (newest.id, 2)
+    assert (messy.contact(una)["status_key"], messy.contact(uri)["status_key"]) == (None, None)
+    assert messy.contact(contact_id(messy, "Kim Key"))["status_key"] == "S"  # not touched
+
+
+def test_undo_of_a_change_with_nothing_left_to_revert_is_refused_not_marked(messy):
+    pat = contact_id(messy, "Pat Prospect")
+    to_i = messy.set_status([pat], "I")[0].batch
+    to_k = messy.set_status([pat], "K")[0].batch
+    messy.set_status([pat], None)
+    with pytest.raises(StoreError, match="nothing to undo in 'Pat Prospect → Inactive Client'"):
+        messy.undo(to_i)
+    assert not [b for b in messy.batches() if b.id == to_i][0].undone
+    # undoing newest first walks back to the start: unclassified → K → I → P
+    assert [messy.undo().batch for _ in range(3)] == [to_i + 2, to_k, to_i]
+    assert messy.contact(pat)["status_key"] == "P"
+
+
+def test_undo_passes_over_a_change_whose_contacts_are_gone(messy, tmp_path):
+    kim, vic = contact_id(messy, "Kim Key"), contact_id(messy, "Vic Vendor")
+    to_e = messy.set_status([kim], "E")[0].batch
+    messy.set_status([vic], "D")
+    messy.purge(backup_dir=tmp_path)
+    result = messy.undo()  # Vic is gone: the change before is undone instead
+    assert result.batch == to_e and messy.contact(kim)["status_key"] == "K"
+    with pytest.raises(StoreError, match="nothing to undo"):
+        messy.undo()
+
+
+def test_undo_of_a_removed_status2_value_puts_it_back_in_the_list(messy):
+    messy.add_status2("Website")
+    kim, pat = contact_id(messy, "Kim Key"), contact_id(messy, "Pat Prospect")
+    messy.set_status2([kim, pat], "Website")
+    assert messy.remove_status2("website", clear=True) == 2
+    assert messy.undo().reverted == 2
+    assert [v.name for v in messy.status2_values()] == ["Website"]
+    assert messy.count_contacts(status2="Website") == 2
+    messy.set_status2([kim], "w")  # the letter works again
+
+
+@pytest.mark.parametrize("name", ["ßtefan", "Жора", "3M"])
+def test_a_first_letter_without_a_plain_key_is_refused(messy, name):
+    with pytest.raises(StoreError, match="must start with a letter A–Z"):
+        messy.set_owner_name(name)
+    with pytest.raises(StoreError, match="must start with a letter A–Z"):
+        messy.add_status2(name)
+    assert messy.owner_name() == "Me" and messy.status2_values() == []
+
+
+def test_an_accented_first_letter_keys_as_its_plain_letter(messy):
+    with pytest.raises(StoreError, match="'Employee' and 'Émile' both start with 'E'"):
+        messy.set_owner_name("Émile")
+    messy.set_owner_name("Åsa")
+    assert messy.status_by_key("a").name == "Åsa"
+    messy.add_status2("Ökonomie")
+    assert messy.status2_lookup("o").name == "Ökonomie"
+    messy.add_status2("ﬁnance")  # a ligature keys as its first plain letter, one letter
+    assert [v.key for v in messy.status2_values()] == ["O", "F"]
