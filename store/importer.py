@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from array import array
 from collections import Counter
@@ -72,18 +73,33 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-def same_person(a: str, b: str) -> bool:
+_WORD = re.compile(r"\w+")
+
+
+def _words(folded: str) -> set[str]:
+    return set(_WORD.findall(folded))
+
+
+def same_person(a: str, b: str, *, strict: bool = False) -> bool:
     """Do two names plausibly name one person?  Blank matches anything;
-    otherwise equal after folding, or one's words contained in the other's
-    (``Ann Lee`` / ``Dr. Ann B. Lee``), or nearly equal (rapidfuzz)."""
+    otherwise equal after folding, or one's words all among the other's
+    (``Ann Lee`` / ``Dr. Ann B. Lee``).  Unless ``strict``, a near miss
+    also counts (rapidfuzz, for a typo beside a shared e-mail address);
+    a shared phone is weaker evidence — an office line serves many people
+    — so it needs whole words: ``Jo Ng`` is not ``Jo Ngo``."""
     if not a or not b:
         return True
     fa, fb = _fold(a), _fold(b)
     if fa == fb:
         return True
+    wa, wb = _words(fa), _words(fb)
+    if wa and wb and (wa <= wb or wb <= wa):
+        return True
+    if strict:
+        return False
     from rapidfuzz import fuzz
 
-    return fuzz.token_set_ratio(fa, fb) >= 90
+    return fuzz.ratio(fa, fb) >= 90
 
 
 def _labels(report: ImportReport) -> dict[str, str]:
@@ -107,6 +123,8 @@ def _clean_record(rec: Record, region: str) -> None:
     every caller), and add each phone's normalized form."""
     if not rec.cleaned:
         _clean_texts(rec)
+    if rec.owner:  # one owner, however its spaces were typed
+        rec.owner = " ".join(rec.owner.split())
     for p in rec.phones:
         norm = phone_key(p["value"], region)
         if norm:
@@ -219,6 +237,24 @@ class _Merge:
         self.unmapped: Counter = Counter()
         self.seen: set[int] = set()
         self.first_lines: dict[int, int] = {}  # existing contacts this import already merged into
+        self.batch: int | None = None  # the change batch of status changes to stored contacts
+
+    def status_batch(self) -> int:
+        """The one change batch holding this import's status changes to
+        contacts already stored, so a single undo reverts them."""
+        if self.batch is None:
+            self.batch = self.store._new_batch(self.conn, "import", "import")
+        return self.batch
+
+    def label_status_batch(self) -> None:
+        if self.batch is None:
+            return
+        n = self.conn.execute("SELECT count(*) FROM activities WHERE batch_id = ?",
+                              [self.batch]).fetchone()[0]
+        self.conn.execute(
+            "UPDATE change_batches SET label = ? WHERE id = ?",
+            [f"import of {os.path.basename(self.report.file)}: status of {n:,} contact(s)",
+             self.batch])
 
     # ----------------------------------------------------------- statuses
     def status_for(self, raw: str):
@@ -261,8 +297,10 @@ class _Merge:
                          [status_id, self.now, cid])
             conn.execute(
                 "INSERT INTO activities (contact_id, kind, at, old_status, new_status, old_status_id,"
-                " new_status_id, source, note) VALUES (?, 'status', ?, NULL, ?, NULL, ?, 'import', ?)",
-                [cid, self.now, status.name, status_id, f"imported status {raw!r} mapped to {status.name}"])
+                " new_status_id, source, note, batch_id)"
+                " VALUES (?, 'status', ?, NULL, ?, NULL, ?, 'import', ?, ?)",
+                [cid, self.now, status.name, status_id,
+                 f"imported status {raw!r} mapped to {status.name}", self.status_batch()])
             self.touched.append(cid)
 
     # ------------------------------------------------------------ matching
@@ -283,7 +321,7 @@ class _Merge:
             norm = p.get("norm")
             if norm:
                 for cid in index.phone_ids(norm):
-                    if same_person(name, self._name_of(cid)):
+                    if same_person(name, self._name_of(cid), strict=True):
                         return cid, None
         if not rec.emails and not rec.phones:
             key = (_fold(name or rec.company), _fold(rec.company))
@@ -432,10 +470,10 @@ class _Merge:
                 updates["status_id"] = status.id
                 conn.execute(
                     "INSERT INTO activities (contact_id, kind, at, old_status, new_status,"
-                    " old_status_id, new_status_id, source, note)"
-                    " VALUES (?, 'status', ?, ?, ?, ?, ?, 'import', 'set by import')",
+                    " old_status_id, new_status_id, source, note, batch_id)"
+                    " VALUES (?, 'status', ?, ?, ?, ?, ?, 'import', 'set by import', ?)",
                     [cid, self.now, old_status.name if old_status else None, status.name,
-                     status_id, status.id])
+                     status_id, status.id, self.status_batch()])
                 status_id = status.id
         # e-mails and phones
         lists = {}
@@ -686,6 +724,7 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
             for sql in rebuild:
                 conn.execute(sql)
             state.save_status_map()
+            state.label_status_batch()
             if fk_on:
                 for table in ("contacts", "activities", "status_map"):
                     bad = conn.execute(f"PRAGMA foreign_key_check({table})").fetchone()

@@ -521,3 +521,22 @@ def test_fast_phone_path_agrees_with_phonenumbers():
             assert got == expected, text
         else:
             assert got is None or not got.startswith("+"), text
+
+
+def test_a_shared_phone_merges_only_whole_name_matches(tmp_path, store):
+    # an office line: Jo Ng and Jo Ngo are two people; P17 and P19 too;
+    # "Dr. Ann B. Lee" is Ann Lee written more fully, so she merges
+    path = write(tmp_path, "office.csv",
+                 "Contact,E-mail,Phone\r\n"
+                 "Jo Ng,jo@x.test,212-555-0188\r\n"
+                 "Jo Ngo,jongo@x.test,(212) 555-0188\r\n"
+                 "P17 Person,p17@x.test,212-555-0190\r\n"
+                 "P19 Person,p19@x.test,212-555-0190\r\n"
+                 "Ann Lee,,212-555-0177\r\n"
+                 "Dr. Ann B. Lee,ann@x.test,212.555.0177\r\n")
+    report = import_file(store, path)
+    assert (report.added, report.merged) == (5, 1)
+    by_name = {c["name"]: c for c in store.contacts()}
+    assert set(by_name) == {"Jo Ng", "Jo Ngo", "P17 Person", "P19 Person", "Ann Lee"}
+    assert (by_name["Jo Ngo"]["email"], by_name["Jo Ngo"]["phone"]) == ("jongo@x.test", "(212) 555-0188")
+    assert by_name["Ann Lee"]["email"] == "ann@x.test"
