@@ -48,13 +48,13 @@ class PurgeResult:
 
 @dataclass(frozen=True)
 class RestoreResult:
-    backup: BackupResult  # the current database, saved before the restore
+    backup: BackupResult | None  # the current database, saved before the restore
     contacts: int
     activities: int
 
     def as_dict(self) -> dict:
-        return {"backup_of_current": self.backup.as_dict(), "contacts": self.contacts,
-                "activities": self.activities}
+        return {"backup_of_current": self.backup.as_dict() if self.backup else None,
+                "contacts": self.contacts, "activities": self.activities}
 
 
 def _counts(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -73,13 +73,27 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True)
 
 
+def _existing_dir(directory: str | os.PathLike) -> Path:
+    """A backup folder the user named: it must exist (a typo is not a wish
+    for a new folder)."""
+    path = Path(directory).expanduser()
+    if not path.is_dir():
+        raise StoreError(f"the backup folder {path} does not exist; create it first, or "
+                         "leave it out to use the default")
+    return path
+
+
 class BackupMixin:
     """Backup, restore and purge (mixed into ``Store``)."""
 
     def backup_dir(self) -> Path:
         """Where backups go by default: ``backups`` beside the database file
-        (for the default database, in the user data directory)."""
+        (for the default database, in the user data directory); the only
+        backup folder that is created when missing."""
         return self.path.parent / "backups"
+
+    def _backup_folder(self, directory: str | os.PathLike | None) -> Path:
+        return _existing_dir(directory) if directory else self.backup_dir()
 
     def _backup_path(self, directory: Path) -> Path:
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
@@ -150,11 +164,11 @@ class BackupMixin:
         overwritten."""
         if path is not None:
             target = Path(path).expanduser()
-            if target.exists():
+            if target.exists() or target.is_symlink():
                 raise StoreError(f"{target} already exists; name a new file for the backup")
+            _existing_dir(target.parent)
         else:
-            target = self._backup_path(Path(directory).expanduser() if directory
-                                       else self.backup_dir())
+            target = self._backup_path(self._backup_folder(directory))
         with self.transaction() as conn:  # hold off writers while copying
             return self._write_backup(target, _counts(conn))
 
@@ -170,7 +184,10 @@ class BackupMixin:
         """Delete every contact marked Delete, with its history — only after
         a backup of the whole database has been written and verified.  If
         the backup fails, nothing is deleted and the StoreError says why."""
-        directory = Path(backup_dir).expanduser() if backup_dir else self.backup_dir()
+        try:
+            directory = self._backup_folder(backup_dir)
+        except StoreError as exc:
+            raise StoreError(f"purge cancelled, nothing was deleted: {exc}") from None
         with self.transaction() as conn:
             ids = [r[0] for r in conn.execute(
                 "SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id"
@@ -194,9 +211,12 @@ class BackupMixin:
         return PurgeResult(result, len(ids), activities)
 
     def restore(self, path: str | os.PathLike, *,
-                backup_dir: str | os.PathLike | None = None) -> RestoreResult:
+                backup_dir: str | os.PathLike | None = None,
+                backup_current: bool = True) -> RestoreResult:
         """Replace the database with a backup, after backing up the current
-        one (verified) to ``backup_dir`` (default :meth:`backup_dir`)."""
+        one (verified) to ``backup_dir`` (default :meth:`backup_dir`).
+        ``backup_current=False`` is for a database just created to restore
+        into, which holds nothing to save."""
         from .schema import STEP_NAMES
 
         source_path = Path(path).expanduser()
@@ -224,14 +244,16 @@ class BackupMixin:
             if unknown:
                 raise StoreError(f"{source_path} was written by a newer dailyreach "
                                  f"(unknown schema steps: {', '.join(sorted(unknown))})")
-            directory = Path(backup_dir).expanduser() if backup_dir else self.backup_dir()
-            with self.transaction() as conn:
-                saved = self._write_backup(self._backup_path(directory), _counts(conn))
+            saved = None
+            if backup_current:
+                directory = self._backup_folder(backup_dir)
+                with self.transaction() as conn:
+                    saved = self._write_backup(self._backup_path(directory), _counts(conn))
             try:
                 src.backup(self.conn)
             except sqlite3.Error as exc:
-                raise StoreError(f"could not restore {source_path} ({exc}); the database as it "
-                                 f"was is saved in {saved.path}") from None
+                kept = f"; the database as it was is saved in {saved.path}" if saved else ""
+                raise StoreError(f"could not restore {source_path} ({exc}){kept}") from None
         finally:
             src.close()
         self._statuses = None

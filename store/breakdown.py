@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from .errors import StoreError
 
+#: SQLite's NOCASE folds only A–Z: the same, for matching its groups.
+_NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
 #: Fields a breakdown can group by.
 GROUP_FIELDS = ("status", "status2", "owner")
 
@@ -56,6 +59,7 @@ class BreakdownMixin:
         rows = self.conn.execute(
             f"SELECT {select}, count(*) AS n FROM contacts c GROUP BY {group}").fetchall()
         total = sum(r["n"] for r in rows)
+        labels = {f: self._spellings(columns[f]) for f in fields if f != "status"}
         statuses = {s.id: s for s in self.statuses()}
         out = []
         for r in rows:
@@ -66,7 +70,7 @@ class BreakdownMixin:
                     item["status_key"] = status.key if status else None
                     item["status"] = status.name if status else None
                 else:
-                    item[f] = r[f]
+                    item[f] = labels[f].get(r[f].translate(_NOCASE), r[f]) if r[f] is not None else None
             item["count"] = r["n"]
             item["percent"] = percent(r["n"], total)
             out.append(item)
@@ -84,3 +88,16 @@ class BreakdownMixin:
 
         out.sort(key=order)
         return out
+
+    def _spellings(self, column: str) -> dict[str, str]:
+        """For values that differ only in (ASCII) case, as the breakdown
+        groups them: the spelling most contacts carry (ties: the first in
+        sort order), so every row and both sheets name a group alike."""
+        best: dict[str, tuple[int, str]] = {}
+        for value, n in self.conn.execute(
+                f"SELECT {column} AS v, count(*) FROM contacts c WHERE v IS NOT NULL"
+                " GROUP BY v ORDER BY v"):
+            key = value.translate(_NOCASE)
+            if key not in best or n > best[key][0]:
+                best[key] = (n, value)
+        return {key: value for key, (_, value) in best.items()}

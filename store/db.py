@@ -32,7 +32,9 @@ from .cleanup import CleanupMixin
 from .editing import EditingMixin
 from .errors import StoreError
 from .plan import (
-    CALL_OUTCOMES, DEFAULT_RETRY_DAYS, DEFAULT_WORKING_DAYS, EMAIL_OUTCOMES, Capacity, Levelling,
+    CALL_OUTCOMES, DEFAULT_RETRY_DAYS, DEFAULT_WORKING_DAYS, EMAIL_OUTCOMES, MAX_RETRY_DAYS,
+    MAX_SNOOZE_DAYS,
+    Capacity, Levelling,
     format_working_days, forecast, level, parse_cadence, parse_region, parse_whole,
     parse_working_days, per_working_day,
 )
@@ -171,6 +173,19 @@ def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
     return fold(" ".join(parts))
 
 
+def _owner_only(path: Path) -> None:
+    """Take group and other permissions off the database and its WAL and
+    shared-memory files (SQLite gives those the database file's mode), when
+    they are ours: contact data is private, whoever created the file."""
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        try:
+            info = os.stat(name)
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                os.chmod(name, info.st_mode & 0o700)
+        except OSError:
+            pass
+
+
 class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMixin, BackupMixin):
     """An open dailyreach database.
 
@@ -218,6 +233,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StoreError(f"{path}: could not switch the database to WAL mode")
+            _owner_only(path)
             self._migrate(conn)
         except StoreError as exc:
             conn.close()
@@ -418,7 +434,8 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             number = parse_whole(key, value, allow_empty=True, what="items a day")
             return "" if number is None else str(number)
         if key == "retry_days":
-            return str(parse_whole(key, value, allow_empty=False, what="days"))
+            return str(parse_whole(key, value, allow_empty=False, what="days",
+                                   maximum=MAX_RETRY_DAYS))
         if key == "working_days":
             return format_working_days(parse_working_days(value))
         if key == "phone_region":
@@ -712,6 +729,8 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         if day is not None and day > self.today():
             raise StoreError(f"{day.isoformat()} is after today ({self.today().isoformat()}): "
                              "only what has happened can be logged")
+        if day is not None and day.year < 1900:
+            raise StoreError(f"{day.isoformat()} is before 1900: not a date a call or e-mail happened")
         return self.log(contact_id, kind, outcome, at=day, note=note)
 
     def delete_activity(self, activity_id: int) -> None:
@@ -742,6 +761,9 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         if until < self.today():
             raise StoreError(f"{until.isoformat()} is before today ({self.today().isoformat()}); "
                              "snooze to a later day")
+        if (until - self.today()).days > MAX_SNOOZE_DAYS:
+            raise StoreError(f"{until.isoformat()} is more than {MAX_SNOOZE_DAYS} days away; "
+                             "snooze at most a year ahead (or give the contact another status)")
         ids = []
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM contacts WHERE id = ?", [contact_id]).fetchone() is None:

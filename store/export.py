@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -37,8 +38,23 @@ def write_private(path: str | os.PathLike, data: bytes, *, force: bool = False) 
         raise StoreError(f"{target} is a folder; give a file name")
     if not target.parent.is_dir():
         raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
-    if target.exists() and not force:
-        raise StoreError(f"{target} already exists; choose another name or add --force to replace it")
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise StoreError(f"cannot write {target}: {exc.strerror}") from None
+    if mode is not None:
+        # --force replaces a file; never a link (it would not write where the
+        # link points), a device, a pipe or a socket
+        if stat.S_ISLNK(mode):
+            raise StoreError(f"{target} is a symbolic link; give the file itself or a new name")
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"{target} is not a regular file (a device, pipe or socket); "
+                             "give a file name")
+        if not force:
+            raise StoreError(f"{target} already exists; choose another name or add --force "
+                             "to replace it")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
@@ -163,6 +179,7 @@ def _xlsx_bytes(header: list[str], rows: list[list[str]]) -> bytes:
             # (so leading zeros and "+" in phone numbers stay)
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell.data_type = "s"
+            cell.number_format = "@"  # Excel's Text format: an edit stays text
             if neutralize(value) != value:
                 cell.quotePrefix = True  # stays text even when edited
             if r == 1:

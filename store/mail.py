@@ -30,13 +30,22 @@ _FIELD = re.compile(r"\{([^{}]*)\}")
 
 
 def check_template(label: str, template: str) -> None:
-    """Raise :class:`StoreError` naming any ``{...}`` that is not a known
-    placeholder (a typo would otherwise be mailed as written)."""
+    """Raise :class:`StoreError` for an empty template, any ``{...}`` that is
+    not a known placeholder, or a brace left open or closed alone (a typo
+    would otherwise be mailed as written)."""
+    known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+    if not template.strip():
+        raise StoreError(f"{label}: needs some text (placeholders: {known})")
     for match in _FIELD.finditer(template):
         if match.group(1) not in PLACEHOLDERS:
-            raise StoreError(
-                f"{label}: unknown placeholder {{{match.group(1)}}}; known: "
-                + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS))
+            raise StoreError(f"{label}: unknown placeholder {{{match.group(1)}}}; known: {known}")
+    stray = _FIELD.sub("", template)
+    for brace in "{}":
+        if brace in stray:
+            at = stray.index(brace)
+            raise StoreError(f"{label}: a {brace!r} without its pair near "
+                             f"{stray[max(0, at - 12):at + 12].strip()!r}; placeholders are "
+                             f"written whole, e.g. {{first_name}}")
 
 
 def values_for(contact: dict, owner_name: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satu
 DEFAULT_WORKING_DAYS = "mon-fri"
 DEFAULT_RETRY_DAYS = 2
 MAX_DAYS = 3650  # a cadence or gap longer than ten years is a typo
+MAX_SNOOZE_DAYS = 365  # a snooze further out than a year is a typo (or a status change)
 
 #: How far ahead levelling spreads deferred work before it says "later".
 LEVEL_HORIZON_DAYS = 366
@@ -87,8 +88,14 @@ def format_working_days(days: frozenset[int] | set[int]) -> str:
     return ",".join(parts)
 
 
-def parse_whole(key: str, text: str, *, allow_empty: bool, what: str) -> int | None:
-    """A whole number ≥ 1 (or None for empty text when ``allow_empty``)."""
+MAX_PER_DAY = 10_000  # calls or e-mails a day: more is a typo
+MAX_RETRY_DAYS = 365
+
+
+def parse_whole(key: str, text: str, *, allow_empty: bool, what: str,
+                maximum: int = MAX_PER_DAY) -> int | None:
+    """A whole number from 1 to ``maximum`` (or None for empty text when
+    ``allow_empty``)."""
     value = (text or "").strip()
     if not value:
         if allow_empty:
@@ -98,9 +105,11 @@ def parse_whole(key: str, text: str, *, allow_empty: bool, what: str) -> int | N
         empty = "; leave it empty for no limit" if allow_empty else ""
         raise StoreError(f"{key}: {value!r} is not a whole number of {what}{empty}")
     number = int(value)
-    if number < 1 or number > MAX_DAYS * 10:
+    if number < 1:
         empty = " (leave it empty for no limit)" if allow_empty else ""
-        raise StoreError(f"{key}: {number} is out of range; use 1 or more{empty}")
+        raise StoreError(f"{key}: {number} is too small; use 1 to {maximum:,}{empty}")
+    if number > maximum:
+        raise StoreError(f"{key}: {number:,} is too large; use 1 to {maximum:,}")
     return number
 
 
@@ -123,11 +132,10 @@ def parse_cadence(label: str, text: str | int | None) -> int | None:
 
 
 def parse_region(text: str) -> str:
-    """A two-letter region (country) code phonenumbers knows, upper-cased;
-    empty for none."""
+    """A two-letter region (country) code phonenumbers knows, upper-cased."""
     value = (text or "").strip().upper()
     if not value:
-        return ""
+        raise StoreError("phone_region: needs a two-letter country code (e.g. US, GB, DE, FR)")
     import phonenumbers
 
     if value not in phonenumbers.SUPPORTED_REGIONS:

@@ -100,6 +100,7 @@ def test_contacts_json_and_filters(tmp_path):
 
 def test_statuses_json_is_the_default_plan(tmp_path):
     result = run("statuses", "--json", db=tmp_path / "s.db")
+    assert not (tmp_path / "s.db").exists()  # shown without creating a database
     rows = json.loads(result.stdout)
     got = {r["key"]: (r["name"], r["call_days"], r["email_days"]) for r in rows}
     assert got["K"] == ("Key Client", 90, 30)
@@ -123,7 +124,7 @@ def test_demo_uses_a_throwaway_database(tmp_path):
 
 def test_db_option_beats_environment(tmp_path):
     env_db, opt_db = tmp_path / "env.db", tmp_path / "opt.db"
-    assert run("--db", str(opt_db), "statuses", db=env_db).returncode == 0
+    assert run("--db", str(opt_db), "config", "owner_name", "Mo", db=env_db).returncode == 0
     assert opt_db.exists() and not env_db.exists()
 
 
@@ -157,7 +158,7 @@ def test_bad_today_and_bad_database_fail_cleanly(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite at all" * 100)
     assert_clean_error(run("queue", db=junk), str(junk))
-    assert run("statuses", db=tmp_path / "b.db").returncode == 0
+    assert run("config", "owner_name", "Mo", db=tmp_path / "b.db").returncode == 0
     assert_clean_error(run("contacts", "--status", "Q", db=tmp_path / "b.db"), "no status has the key")
     one_line = run("queue", db=tmp_path / "b.db", today=None, env_extra={"DAILYREACH_TODAY": ""})
     assert one_line.returncode == 0  # an empty DAILYREACH_TODAY means "not pinned"

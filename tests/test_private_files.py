@@ -57,7 +57,7 @@ def test_cli_creates_the_default_database_owner_only(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAILYREACH_", "XDG_"))}
     env["HOME"] = str(home)
     env["DAILYREACH_TODAY"] = TODAY.isoformat()
-    result = subprocess.run([sys.executable, "-m", "tui", "statuses"], env=env,
+    result = subprocess.run([sys.executable, "-m", "tui", "config", "owner_name", "Mo"], env=env,
                             capture_output=True, text=True, timeout=120,
                             preexec_fn=lambda: os.umask(0))
     assert result.returncode == 0, result.stderr
@@ -67,3 +67,13 @@ def test_cli_creates_the_default_database_owner_only(tmp_path):
     # no file next to it is readable by others either
     for path in db.parent.iterdir():
         assert mode(path) & 0o077 == 0, path
+
+
+def test_opening_a_database_others_could_read_makes_it_owner_only(tmp_path):
+    db = tmp_path / "shared.db"
+    Store(db, today=TODAY).close()
+    os.chmod(db, 0o644)
+    store = Store(db, today=TODAY)
+    store.set_owner_name("Mo")  # a write: the WAL and shared-memory files exist
+    assert (mode(db), mode(Path(f"{db}-wal")), mode(Path(f"{db}-shm"))) == (0o600, 0o600, 0o600)
+    store.close()

@@ -238,7 +238,7 @@ def test_giving_vendors_a_cadence_brings_them_into_the_queue(small_store):
     ("calls_per_day", " 25 ", "25"), ("calls_per_day", "", ""), ("emails_per_day", "8", "8"),
     ("working_days", "Mon-Fri", "mon-fri"), ("working_days", "mon,wed, fri", "mon,wed,fri"),
     ("working_days", "sun-thu", "mon-thu,sun"), ("working_days", "monday,tuesday,wed", "mon-wed"),
-    ("retry_days", "3", "3"), ("phone_region", "gb", "GB"), ("phone_region", "", ""),
+    ("retry_days", "3", "3"), ("phone_region", "gb", "GB"), ("calls_per_day", "10000", "10000"),
 ])
 def test_settings_are_checked_and_normalised(small_store, key, value, stored):
     small_store.set_setting(key, value)
@@ -246,7 +246,9 @@ def test_settings_are_checked_and_normalised(small_store, key, value, stored):
 
 
 @pytest.mark.parametrize("key, value, needle", [
-    ("calls_per_day", "ten", "not a whole number"), ("calls_per_day", "0", "out of range"),
+    ("calls_per_day", "ten", "not a whole number"), ("calls_per_day", "0", "too small; use 1 to 10,000"),
+    ("calls_per_day", "1000000000", "1,000,000,000 is too large; use 1 to 10,000"),
+    ("retry_days", "99999", "too large; use 1 to 365"), ("phone_region", "", "needs a two-letter"),
     ("calls_per_day", "-3", "not a whole number"), ("retry_days", "", "needs a whole number"),
     ("working_days", "mon-fry", "'fry'"), ("working_days", "", "at least one"),
     ("phone_region", "XX", "country code"), ("phone_region", "USA", "country code"),

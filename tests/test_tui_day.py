@@ -176,7 +176,7 @@ async def test_plan_screen_shows_load_and_capacity_editing(small_store):
         await pilot.pause()
         await pilot.press("enter", "ctrl+u", "0", "enter")
         await pilot.pause()
-        assert "out of range" in str(app.screen.query_one("#editor-error").render())
+        assert "too small" in str(app.screen.query_one("#editor-error").render())
         await pilot.press("escape")
         await pilot.pause()
         # 2 calls due this week, then Kim again in week 13: a limit of ... well below

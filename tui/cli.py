@@ -19,18 +19,27 @@ from pathlib import Path
 import click
 
 from store import CONTACT_FIELDS, Store, StoreError, default_db_path
+from store.records import MAX_MESSAGES as MAX_LISTED
 from store.text import JSON_UNSAFE, clean
 
 ENV_TODAY = "DAILYREACH_TODAY"
 
 
 def _parse_day(value: str | None, what: str) -> date | None:
-    if not value:
+    """A YYYY-MM-DD option; None when not given.  Given but empty, or
+    outside 1900–9000 (where the plan's arithmetic runs off the calendar),
+    is an error."""
+    if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=what) from None
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD",
+                                 param_hint=what) from None
+    if not 1900 <= day.year <= 9000:
+        raise click.BadParameter(f"{value!r} is out of range: use a year from 1900 to 9000",
+                                 param_hint=what)
+    return day
 
 
 class Context:
@@ -55,7 +64,8 @@ class Context:
         """The open store.  With ``create=False`` (read-only commands) a
         database that does not exist yet is an error, not a new empty file."""
         if self._store is None:
-            if not self.db_path.exists():
+            if not self.db_path.exists() or (self.db_path.is_file()
+                                             and self.db_path.stat().st_size == 0 and not create):
                 if not create and not self.demo:
                     raise StoreError(
                         f"no database at {self.db_path} yet: import contacts with "
@@ -208,8 +218,11 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
                f"{report.unclassified - report.no_status} with a status not in your list)")
     skipped = max(report.skipped_total, len(report.skipped))
     click.echo(f"  skipped:      {skipped}")
-    for line, reason in report.skipped:
+    for line, reason in report.skipped[:SHOWN_WARNINGS]:
         click.echo(f"    line {line}: {reason}")
+    if skipped > SHOWN_WARNINGS:
+        click.echo(f"    … and {skipped - SHOWN_WARNINGS:,} more: --json lists "
+                   f"{'them' if skipped <= MAX_LISTED else f'the first {MAX_LISTED:,}'}")
     if report.unmapped_statuses:
         values = ", ".join(f"{_quote(raw)} ×{n}" for raw, n in report.unmapped_statuses.items())
         click.echo(f"  status values left unclassified: {values}")
@@ -217,10 +230,15 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
         click.echo(f"  kept as extra data: {', '.join(report.extra_columns)}")
     for note in report.notes:
         click.echo(f"  note: {note}")
-    for line, message in report.warnings:
+    for line, message in report.warnings[:SHOWN_WARNINGS]:
         click.echo(f"  warning: line {line}: {message}")
-    if report.warnings_total > len(report.warnings):
-        click.echo(f"  … and {report.warnings_total - len(report.warnings)} more warnings (see --json)")
+    hidden = max(report.warnings_total, len(report.warnings)) - SHOWN_WARNINGS
+    if hidden > 0:
+        click.echo(f"  … and {hidden:,} more warning(s): --json lists "
+                   f"{'them' if report.warnings_total <= MAX_LISTED else f'the first {MAX_LISTED:,}'}")
+
+
+SHOWN_WARNINGS = 20  # on the terminal; --json lists up to MAX_LISTED
 
 
 def _quote(text: str) -> str:
@@ -304,7 +322,13 @@ def queue_cmd(state: Context, day: str | None, as_json: bool) -> None:
 @click.pass_obj
 def statuses_cmd(state: Context, as_json: bool) -> None:
     """The status scheme and its contact plan."""
-    statuses = state.store().statuses()
+    if state.db_path.exists() or state.demo:
+        statuses = state.store(create=False).statuses()
+    else:  # no database yet: the list a new one starts with, creating nothing
+        from store.scheme import default_statuses
+
+        statuses = default_statuses()
+        click.echo(f"no database at {state.db_path} yet: this is the default list", err=True)
     if as_json:
         _echo_json([s.as_dict() for s in statuses])
         return
@@ -314,7 +338,7 @@ def statuses_cmd(state: Context, as_json: bool) -> None:
         click.echo(f"{s.key}  {clean(s.name):<18} {call:<18} {mail}")
 
 
-@cli.command("config")
+@cli.command("config", context_settings={"ignore_unknown_options": True})
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @click.pass_obj
@@ -352,15 +376,16 @@ def _contact(store, contact_id: int) -> dict:
 
 
 @cli.command("set-status")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id")
 @click.argument("key")
 @click.pass_obj
-def set_status_cmd(state: Context, contact_id: int, key: str) -> None:
+def set_status_cmd(state: Context, contact_id: str, key: str) -> None:
     """Give contact CONTACT_ID the status with letter KEY ('-' unclassifies).
 
     Recorded in the contact's history like a key press in the app, and
     undone by 'dailyreach undo'."""
     store = state.store(create=False)
+    contact_id = _contact_id(contact_id)
     contact = _contact(store, contact_id)
     new = None if key.strip() in ("-", "?") else store.status_by_key(key.strip()).key
     changes = store.set_status([contact_id], new, source="cli")
@@ -372,12 +397,13 @@ def set_status_cmd(state: Context, contact_id: int, key: str) -> None:
 
 
 @cli.command("set-status2")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id")
 @click.argument("value")
 @click.pass_obj
-def set_status2_cmd(state: Context, contact_id: int, value: str) -> None:
+def set_status2_cmd(state: Context, contact_id: str, value: str) -> None:
     """Give contact CONTACT_ID the status 2 VALUE (its name or letter; '-' clears it)."""
     store = state.store(create=False)
+    contact_id = _contact_id(contact_id)
     contact = _contact(store, contact_id)
     entry = store.status2_lookup(value)
     changes = store.set_status2([contact_id], value, source="cli")
@@ -404,7 +430,8 @@ def undo_cmd(state: Context, change_id: int | None) -> None:
 
 
 @cli.command("changes")
-@click.option("--limit", default=20, show_default=True, help="How many to list.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
 def changes_cmd(state: Context, limit: int, as_json: bool) -> None:
@@ -428,7 +455,7 @@ def status2_cmd(ctx: click.Context, as_json: bool) -> None:
     sets the value in the app."""
     if ctx.invoked_subcommand is not None:
         return
-    store = ctx.obj.store()
+    store = ctx.obj.store(create=False)
     values = store.status2_values()
     if as_json:
         _echo_json([{**v.as_dict(), "contacts": store.count_contacts(status2=v.name)}
@@ -478,22 +505,28 @@ def status2_remove(state: Context, name: str, clear: bool) -> None:
               help="Also write the rows to a CSV file.")
 @click.option("--xlsx", "xlsx_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write them to an Excel workbook (with a pivot sheet for two fields).")
+@click.option("--force", is_flag=True, help="Replace the CSV / XLSX file if it exists.")
 @click.pass_obj
 def report_cmd(state: Context, by: str, as_json: bool, csv_path: Path | None,
-               xlsx_path: Path | None) -> None:
+               xlsx_path: Path | None, force: bool) -> None:
     """The breakdown: how many contacts per status (status 2, owner...), with percentages."""
     from store.breakdown import parse_by
 
     fields = parse_by(by)
     rows = state.store(create=False).breakdown(fields)
-    if csv_path:
-        from tui.report import write_csv
+    if csv_path or xlsx_path:
+        from store.export import write_private
+        from tui.report import csv_bytes, xlsx_bytes
 
-        write_csv(rows, fields, csv_path)
-    if xlsx_path:
-        from tui.report import write_xlsx
-
-        write_xlsx(rows, fields, xlsx_path)
+        # both files are checked before either is written
+        for path in (csv_path, xlsx_path):
+            if path and (path.exists() or path.is_symlink()) and not force:
+                raise StoreError(f"{path} already exists; choose another name or add --force "
+                                 "to replace it")
+        if csv_path:
+            write_private(csv_path, csv_bytes(rows, fields), force=force)
+        if xlsx_path:
+            write_private(xlsx_path, xlsx_bytes(rows, fields), force=force)
     if as_json:
         _echo_json(rows)
         return
@@ -533,9 +566,13 @@ def backup_cmd(state: Context, file: Path | None) -> None:
               help="Where to back up the current database first (default: 'backups' beside it).")
 @click.pass_obj
 def restore_cmd(state: Context, file: Path, backup_dir: Path | None) -> None:
-    """Replace the database with the backup FILE, after backing up the current one."""
-    result = state.store(create=False).restore(file, backup_dir=backup_dir)
-    click.echo(f"current database saved to {result.backup.path}")
+    """Replace the database with the backup FILE, after backing up the current one.
+
+    With no database yet (a new machine), the backup becomes the database."""
+    fresh = not state.db_path.exists() or state.db_path.stat().st_size == 0
+    result = state.store().restore(file, backup_dir=backup_dir, backup_current=not fresh)
+    if result.backup is not None:
+        click.echo(f"current database saved to {result.backup.path}")
     click.echo(f"restored {file}: {result.contacts:,} contacts, {result.activities:,} history rows")
 
 
@@ -627,8 +664,10 @@ def snooze_cmd(state: Context, contact_id: str, days: int | None, until: str | N
     store = state.store(create=False)
     cid = _contact_id(contact_id)
     if days is not None:
-        if days < 1:
-            raise click.BadParameter(f"{days} is not a number of days ≥ 1", param_hint="--days")
+        from store.plan import MAX_SNOOZE_DAYS
+
+        if not 1 <= days <= MAX_SNOOZE_DAYS:
+            raise click.BadParameter(f"{days} days: use 1 to {MAX_SNOOZE_DAYS}", param_hint="--days")
         from datetime import timedelta
 
         target = store.today() + timedelta(days=days)
@@ -733,7 +772,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"dailyreach: error: {clean(str(exc))}", err=True)
         sys.exit(1)
     except sqlite3.DatabaseError as exc:
-        click.echo(f"dailyreach: error: the database cannot be read ({exc})", err=True)
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            click.echo("dailyreach: error: the database cannot be written: its file or folder is "
+                       f"read-only for you ({exc}); nothing was changed", err=True)
+        else:
+            click.echo(f"dailyreach: error: the database cannot be read ({exc})", err=True)
+        sys.exit(1)
+    except OSError as exc:  # a folder that cannot be entered, a full disk...
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"dailyreach: error: cannot use{where}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("dailyreach: interrupted; nothing was changed by the interrupted step", err=True)

@@ -4,23 +4,24 @@ when an export is asked for).
 Both files hold the same rows as ``dailyreach report --json``: the grouping
 fields, ``count`` and ``percent``.  A two-field breakdown also gets a
 "Pivot" sheet in the XLSX: the first field down, the second across, counts in
-the cells, totals on the margins.  Every text cell goes through
-:func:`store.text.neutralize`, so a value such as ``=HYPERLINK(...)`` is
-shown as text and never run as a formula.
+the cells, totals on the margins.  A value such as ``=HYPERLINK(...)`` is
+never run as a formula: in the CSV it goes through
+:func:`store.text.neutralize`; in the XLSX every text cell is a text cell.
+The bytes are written by :func:`store.export.write_private` (owner-only,
+never over an existing file without ``--force``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from store import StoreError
 from store.text import neutralize
 
 #: Labels for groups without a value, in the pivot sheet.
 NONE_LABELS = {"status": "(unclassified)", "status2": "(none)", "owner": "(none)"}
 
 
-def _frame(rows: list[dict], by: tuple[str, ...]):
+def _frame(rows: list[dict], by: tuple[str, ...], *, safe_text: bool):
+    """The rows as a DataFrame; ``safe_text`` neutralises formula-like text
+    (for the CSV; the XLSX marks such cells as text instead)."""
     import pandas as pd
 
     columns = []
@@ -28,18 +29,16 @@ def _frame(rows: list[dict], by: tuple[str, ...]):
         columns += ["status_key", "status"] if field == "status" else [field]
     columns += ["count", "percent"]
     frame = pd.DataFrame(rows, columns=columns)
-    for column in columns[:-2]:
-        frame[column] = frame[column].map(lambda v: None if v is None else neutralize(v))
+    if safe_text:
+        for column in columns[:-2]:
+            frame[column] = frame[column].map(lambda v: None if v is None else neutralize(v))
     return frame
 
 
-def write_csv(rows: list[dict], by: tuple[str, ...], path: Path) -> None:
-    frame = _frame(rows, by)
-    try:
-        # UTF-8 with a byte-order mark, so Excel shows accents correctly
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+def csv_bytes(rows: list[dict], by: tuple[str, ...]) -> bytes:
+    # UTF-8 with a byte-order mark, so Excel shows accents correctly
+    text = _frame(rows, by, safe_text=True).to_csv(index=False)
+    return ("\ufeff" + text).encode("utf-8")
 
 
 def pivot(rows: list[dict], by: tuple[str, ...]):
@@ -53,7 +52,7 @@ def pivot(rows: list[dict], by: tuple[str, ...]):
         label = {}
         for field in (down, across):
             value = row[field]
-            label[field] = neutralize(value) if value is not None else NONE_LABELS[field]
+            label[field] = value if value is not None else NONE_LABELS[field]
         labels.append({**label, "count": row["count"]})
     frame = pd.DataFrame(labels, columns=[down, across, "count"])
     order_down = list(dict.fromkeys(frame[down]))
@@ -72,14 +71,25 @@ def pivot(rows: list[dict], by: tuple[str, ...]):
     return table.astype(int)
 
 
-def write_xlsx(rows: list[dict], by: tuple[str, ...], path: Path) -> None:
+def xlsx_bytes(rows: list[dict], by: tuple[str, ...]) -> bytes:
+    """The workbook: sheet "Breakdown" (and "Pivot" for two fields).  Every
+    text cell is stored as text — a value such as ``=HYPERLINK(...)`` is
+    never a formula — and formula-like ones are marked to stay text when
+    edited, with the value shown as it is (no visible apostrophe)."""
+    import io
+
     import pandas as pd
 
-    frame = _frame(rows, by)
-    try:
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            frame.to_excel(writer, sheet_name="Breakdown", index=False)
-            if len(by) == 2:
-                pivot(rows, by).to_excel(writer, sheet_name="Pivot")
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _frame(rows, by, safe_text=False).to_excel(writer, sheet_name="Breakdown", index=False)
+        if len(by) == 2:
+            pivot(rows, by).to_excel(writer, sheet_name="Pivot")
+        for sheet in writer.book.worksheets:
+            for line in sheet.iter_rows():
+                for cell in line:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
+                        if neutralize(cell.value) != cell.value:
+                            cell.quotePrefix = True
+    return buffer.getvalue()

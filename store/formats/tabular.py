@@ -111,7 +111,10 @@ class RowMapper:
     def record(self, line: int, cells: list) -> Record | None:
         rec = Record(line=line, cleaned=True)
         n = len(cells)
-        if n >= self.width and self.text_row and "".join(cells).isprintable():
+        joined = "".join(cells) if self.text_row else ""
+        if "'" in joined:
+            cells = [_unquote(c) for c in cells]
+        if n >= self.width and self.text_row and joined.isprintable():
             # the common case: a CSV row of plain text (one check for the
             # whole row instead of one per cell)
             values = {f: v for i, f, _ in self.scalars if (v := cells[i].strip())}
@@ -275,6 +278,16 @@ class RowMapper:
 
 def _not_work(entry: dict) -> bool:
     return entry["type"] != "work"
+
+
+_QUOTED_FORMULA = tuple("'" + c for c in ("=", "+", "-", "@", "\t", "\r"))
+
+
+def _unquote(cell: str) -> str:
+    """A CSV cell without the apostrophe a formula-safe export put in front
+    of it (see :func:`store.text.neutralize`): ``'=SUM(A1)`` reads as
+    ``=SUM(A1)`` again, so an export imports back as it was."""
+    return cell[1:] if cell.startswith(_QUOTED_FORMULA) else cell
 
 
 def _text(raw, multiline: bool) -> str:

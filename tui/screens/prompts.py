@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from store import QueueItem
-from store.plan import OUTCOME_LABELS
+from store.plan import MAX_SNOOZE_DAYS, OUTCOME_LABELS
 
 from ..keys import OUTCOME_KEYS
 from ..safe import safe
@@ -96,12 +96,13 @@ _DAYS = re.compile(r"\d{1,3}")
 
 def parse_when(text: str, today: date) -> date:
     """A number of days from today (1–365) or a date (YYYY-MM-DD) not
-    before today; ValueError with a message otherwise."""
+    before today nor more than 365 days ahead; ValueError with a message
+    otherwise."""
     value = text.strip()
     if _DAYS.fullmatch(value):
         days = int(value)
-        if not 1 <= days <= 365:
-            raise ValueError(f"{days} days: use 1 to 365")
+        if not 1 <= days <= MAX_SNOOZE_DAYS:
+            raise ValueError(f"{days} days: use 1 to {MAX_SNOOZE_DAYS}")
         return today + timedelta(days=days)
     try:
         when = date.fromisoformat(value)
@@ -109,6 +110,8 @@ def parse_when(text: str, today: date) -> date:
         raise ValueError(f"{value!r} is neither a number of days nor a date (YYYY-MM-DD)") from None
     if when < today:
         raise ValueError(f"{when.isoformat()} is in the past")
+    if (when - today).days > MAX_SNOOZE_DAYS:
+        raise ValueError(f"{when.isoformat()} is more than {MAX_SNOOZE_DAYS} days away")
     return when
 
 

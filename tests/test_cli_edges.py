@@ -1,0 +1,167 @@
+"""Edge cases a fresh-eyes tester found in the CLI: each one a clean,
+one-line refusal (or the right result), and the database unchanged."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from test_cli import assert_clean_error, run
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "edge.db"
+    src = tmp_path / "people.csv"
+    src.write_text("Contact,Company,E-mail,Phone,ID/Status,Record Manager\r\n"
+                   "Ann Lee,Acme,ann@x.test,212-555-0101,Key Client,Chris Seller\r\n"
+                   '"=HYPERLINK(""http://x"")",Evil,evil@x.test,+1 212 555 0102,Prospect,'
+                   "chris  seller\r\n"
+                   "Bo Bell,Bolt,bo@x.test,212-555-0103,Prospect,CHRIS SELLER\r\n",
+                   encoding="utf-8")
+    assert run("import", str(src), db=path).returncode == 0
+    return path
+
+
+def dump(db) -> list:
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def ids(db) -> dict[str, int]:
+    return {c["name"]: c["id"] for c in json.loads(run("contacts", "--json", db=db).stdout)}
+
+
+@pytest.mark.parametrize("make", ["fifo", "symlink"])
+def test_force_never_replaces_a_pipe_or_a_link(db, tmp_path, make):
+    target = tmp_path / "out.csv"
+    if make == "fifo":
+        os.mkfifo(target)
+    else:
+        real = tmp_path / "real.csv"
+        real.write_text("keep")
+        target.symlink_to(real)
+    for args in (("export", str(target), "--force"), ("plan", "--export", str(target), "--force"),
+                 ("report", "--csv", str(target), "--force")):
+        assert_clean_error(run(*args, db=db), str(target))
+    mode = os.lstat(target).st_mode
+    assert stat.S_ISFIFO(mode) if make == "fifo" else stat.S_ISLNK(mode)
+    if make == "symlink":
+        assert (tmp_path / "real.csv").read_text() == "keep"
+
+
+def test_report_files_are_private_and_never_overwritten_without_force(db, tmp_path):
+    keep = tmp_path / "keep.csv"
+    keep.write_text("keep")
+    assert_clean_error(run("report", "--csv", str(keep), db=db), "already exists", "--force")
+    assert keep.read_text() == "keep"
+    xlsx = tmp_path / "r.xlsx"
+    result = run("report", "--by", "owner", "--xlsx", str(xlsx), "--csv", str(keep), "--force",
+                 db=db)
+    assert result.returncode == 0, result.stderr
+    for path in (keep, xlsx):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # the three spellings of one owner (case, doubled space) are one group,
+    # named as most contacts write it... each is written once, so the first
+    with open(keep, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["owner"], r["count"]) for r in rows] == [("CHRIS SELLER", "3")]
+
+
+def test_an_export_imports_back_without_the_formula_guard(db, tmp_path):
+    out = tmp_path / "all.csv"
+    assert run("export", str(out), db=db).returncode == 0
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8-sig")  # neutralised in the file
+    again = tmp_path / "again.db"
+    assert run("import", str(out), db=again).returncode == 0
+    names = {c["name"]: c for c in json.loads(run("contacts", "--json", db=again).stdout)}
+    assert '=HYPERLINK("http://x")' in names
+    assert names['=HYPERLINK("http://x")']["phone"] == "+1 212 555 0102"
+
+
+def test_contacts_xlsx_cells_are_text_formatted(db, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "all.xlsx"
+    assert run("export", str(out), db=db).returncode == 0
+    sheet = openpyxl.load_workbook(out)["Contacts"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert cells and all(c.number_format == "@" and c.data_type == "s" for c in cells)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("--today", "9999-12-31", "queue"), "year from 1900 to 9000"),
+    (("--today", "0999-01-01", "queue"), "year from 1900 to 9000"),
+    (("queue", "--date", ""), "YYYY-MM-DD"),
+    (("snooze", "1", "--days", "99999999999999999999"), "use 1 to 365"),
+    (("snooze", "1", "--days", "366"), "use 1 to 365"),
+    (("snooze", "1", "--until", "2099-01-01"), "more than 365 days"),
+    (("log", "1", "call", "--outcome", "reached", "--date", "1800-01-01"), "1900"),
+    (("log", "1", "call", "--outcome", "reached", "--date", ""), "YYYY-MM-DD"),
+    (("set-status", "abc", "k"), "not a contact id"),
+    (("changes", "--limit", "0"), "--limit"),
+    (("config", "calls_per_day", "-3"), "not a whole number"),
+    (("config", "retry_days", "99999"), "too large; use 1 to 365"),
+    (("config", "phone_region", ""), "two-letter"),
+    (("config", "owner_name", "ßtefan"), "letter A–Z"),
+    (("config", "email_subject", "Hi {first_name"), "without its pair"),
+    (("config", "email_template", "  "), "needs some text"),
+    (("backup", "no-such-folder/b.db"), "does not exist"),
+])
+def test_bad_values_are_refused_in_one_line(db, args, needle):
+    before = dump(db)
+    result = run(*args, db=db)
+    assert_clean_error(result, needle)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert dump(db) == before
+
+
+def test_an_unenterable_folder_is_a_clean_error(db, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root enters every folder")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o000)
+    try:
+        for args in (("export", str(locked / "e.csv")), ("backup", str(locked / "b.db")),
+                     ("plan", "--export", str(locked / "p.md"))):
+            result = run(*args, db=db)
+            assert_clean_error(result)
+            assert "unexpected" not in result.stderr
+    finally:
+        locked.chmod(0o700)
+
+
+def test_listing_commands_create_no_database(tmp_path):
+    new = tmp_path / "nn.db"
+    result = run("statuses", "--json", db=new)
+    assert result.returncode == 0 and json.loads(result.stdout)[0]["name"] == "Key Client"
+    assert_clean_error(run("status2", db=new), "no database")
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    assert_clean_error(run("queue", db=empty), "no database")
+    assert not new.exists() and empty.stat().st_size == 0
+
+
+def test_restore_onto_a_new_machine(db, tmp_path):
+    backup = tmp_path / "b.db"
+    assert run("backup", str(backup), db=db).returncode == 0
+    fresh = tmp_path / "new-machine.db"
+    result = run("restore", str(backup), db=fresh)
+    assert result.returncode == 0, result.stderr
+    assert "saved to" not in result.stdout  # nothing there to save first
+    assert set(ids(fresh)) == set(ids(db))
+
+
+def test_an_import_prints_at_most_twenty_warnings(tmp_path):
+    src = tmp_path / "dups.csv"
+    lines = ["Contact,E-mail,Title"] + [f"Ann Lee,ann@x.test,Title {i}" for i in range(40)]
+    src.write_text("\r\n".join(lines) + "\r\n")
+    result = run("import", str(src), db=tmp_path / "d.db")
+    assert result.returncode == 0
+    assert result.stdout.count("warning: line") == 20
+    assert "… and 19 more warning(s): --json lists them" in result.stdout
