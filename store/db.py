@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sqlite3
+import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -173,6 +175,23 @@ def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
     return fold(" ".join(parts))
 
 
+@contextmanager
+def _interrupt_deferred() -> Iterator[list]:
+    """Hold back Ctrl-C (SIGINT) for the duration; the yielded list is
+    non-empty afterwards if one came.  Only the main thread receives
+    signals, so elsewhere this does nothing."""
+    got: list = []
+    if threading.current_thread() is not threading.main_thread():
+        yield got
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda *_: got.append(True))
+    try:
+        yield got
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _owner_only(path: Path) -> None:
     """Take group and other permissions off the database and its WAL and
     shared-memory files (SQLite gives those the database file's mode), when
@@ -196,6 +215,8 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
     def __init__(self, path: str | os.PathLike, *, today: date | None = None):
         self.path = Path(path)
         self._today = today
+        #: set when Ctrl-C came during a COMMIT, which then completed
+        self.late_interrupt = False
         self.conn = self._connect()
         self._statuses: list[Status] | None = None
         self._settings: dict[str, str] | None = None
@@ -307,7 +328,13 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         try:
             yield self.conn
             self._sync_search_index(self.conn)
-            self.conn.execute("COMMIT")
+            with _interrupt_deferred() as interrupted:
+                self.conn.execute("COMMIT")
+            if interrupted:
+                # Ctrl-C came while COMMIT was writing (a large import spends
+                # seconds there): too late to stop it, so it is not raised —
+                # the change is saved, and saying "aborted" would be false
+                self.late_interrupt = True
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")

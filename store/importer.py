@@ -22,7 +22,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -160,7 +160,8 @@ class _Index:
         self.email: dict[str, int] = {}
         self.phone: dict[str, int] = {}
         self.phone_more: dict[str, list[int]] = {}  # other contacts sharing a number
-        self.name: dict[tuple[str, str], int] = {}
+        # folded name → [(contact id, folded company)], in id order
+        self.name: dict[str, list[tuple[int, str]]] = {}
 
     def load(self, conn, region: str) -> None:
         for row in conn.execute(
@@ -176,7 +177,7 @@ class _Index:
                     norm = p.get("norm") or phone_key(str(p.get("value", "")), region)
                     if norm:
                         self.add_phone(norm, cid)
-            self.name.setdefault((_fold(row[1] or ""), _fold(row[2] or "")), cid)
+            self.add_name(_fold(row[1] or row[2] or ""), _fold(row[2] or ""), cid)
 
     def add(self, cid: int, rec: Record) -> None:
         for e in rec.emails:
@@ -184,7 +185,20 @@ class _Index:
         for p in rec.phones:
             if p.get("norm"):
                 self.add_phone(p["norm"], cid)
-        self.name.setdefault((_fold(rec.display_name() or rec.company), _fold(rec.company)), cid)
+        self.add_name(_fold(rec.display_name() or rec.company), _fold(rec.company), cid)
+
+    def add_name(self, name: str, company: str, cid: int) -> None:
+        self.name.setdefault(name, []).append((cid, company))
+
+    def by_name(self, name: str, company: str) -> list[int]:
+        """Contacts a record with no e-mail or phone can be: the same name
+        and company, else the same name where one side has no company (a
+        file without a Company column still names the same people)."""
+        entries = self.name.get(name, ())
+        exact = [cid for cid, c in entries if c == company]
+        if exact:
+            return exact[:1]
+        return list(dict.fromkeys(cid for cid, c in entries if not c or not company))
 
     def add_phone(self, norm: str, cid: int) -> None:
         first = self.phone.setdefault(norm, cid)
@@ -324,10 +338,13 @@ class _Merge:
                     if same_person(name, self._name_of(cid), strict=True):
                         return cid, None
         if not rec.emails and not rec.phones:
-            key = (_fold(name or rec.company), _fold(rec.company))
-            cid = index.name.get(key)
-            if cid is not None:
-                return cid, None
+            found = index.by_name(_fold(name or rec.company), _fold(rec.company))
+            if len(found) == 1:
+                return found[0], None
+            if found:
+                return None, (f"{name or rec.company!r} has no e-mail or phone and matches "
+                              f"{len(found)} contacts of that name at different companies; not "
+                              "merged — add the company, an e-mail or a phone to tell them apart")
         return None, None
 
     def _name_of(self, cid: int) -> str:
@@ -456,7 +473,9 @@ class _Merge:
             old_raw = existing["status_raw"] or ""
             if not old_raw:
                 updates["status_raw"] = rec.status_raw
-            elif normalize_raw(old_raw) != normalize_raw(rec.status_raw):
+            elif normalize_raw(old_raw) != normalize_raw(rec.status_raw) and not (
+                    status is not None and status is self.status_for(old_raw)):
+                # ("Key Clients" and "Key Client" name one status: no change)
                 if update:
                     updates["status_raw"] = rec.status_raw
                     changes.append(f"{self.labels['status_raw']}: {old_raw!r} → {rec.status_raw!r}")
@@ -511,9 +530,19 @@ class _Merge:
         if rec.created and rec.created.isoformat() < existing["created_at"][:10]:
             updates["created_at"] = rec.created.isoformat()
         # history
-        have = {(r[0], r[1], r[2], r[3]) for r in conn.execute(
-            "SELECT kind, outcome, date(at), note FROM activities WHERE contact_id = ?", [cid])}
-        acts = [a for a in _unique(rec.activities) if a.key() not in have]
+        have: dict[tuple, tuple[int, str | None]] = {}
+        for r in conn.execute("SELECT id, kind, outcome, date(at), note FROM activities"
+                              " WHERE contact_id = ?", [cid]):
+            key = Activity(r[1], r[2], date.fromisoformat(r[3]), r[4]).key()
+            have.setdefault(key, (r[0], r[4]))
+        acts = []
+        for a in _unique(rec.activities):
+            known = have.get(a.key())
+            if known is None:
+                acts.append(a)
+            elif a.note and not known[1]:  # the same call, now with its result
+                conn.execute("UPDATE activities SET note = ? WHERE id = ?", [a.note, known[0]])
+                changes.append(f"note on the {a.kind} of {a.day.isoformat()}: {a.note!r}")
         if acts:
             conn.executemany(
                 "INSERT INTO activities (contact_id, kind, outcome, at, note, source)"
@@ -606,15 +635,18 @@ def _merge_entries(current: list[dict], incoming: list[dict], key: str, update: 
 
 
 def _unique(activities: list[Activity]) -> list[Activity]:
+    """One activity per event (see :meth:`Activity.key`), keeping a note
+    if any copy has one."""
     if len(activities) < 2:
         return activities
-    seen, out = set(), []
+    seen: dict[tuple, Activity] = {}
     for a in activities:
-        key = (a.kind, a.outcome, a.day, a.note or None)
-        if key not in seen:
-            seen.add(key)
-            out.append(a)
-    return out
+        known = seen.get(a.key())
+        if known is None:
+            seen[a.key()] = a
+        elif a.note and not known.note:
+            seen[a.key()] = a
+    return list(seen.values())
 
 
 def _derived(rec: Record, status, created_day: str) -> tuple:
@@ -634,7 +666,7 @@ def _derived(rec: Record, status, created_day: str) -> tuple:
         elif a.kind == "email" and a.outcome == "sent":
             if sent is None or a.day > sent:
                 sent = a.day
-    attempts = len({(a.day, a.outcome, a.note or None) for a in rec.activities
+    attempts = len({(a.day, a.outcome) for a in rec.activities  # one per event, as _unique
                     if a.kind == "call" and a.outcome != "reached" and (reached is None or a.day > reached)})
     last_call = reached.isoformat() if reached else None
     last_mail = sent.isoformat() if sent else None
@@ -660,18 +692,30 @@ def _merge_into(first: Record, other: Record, report: ImportReport, labels: dict
                 key == "status_raw" and normalize_raw(mine) == normalize_raw(theirs)):
             report.warn(other.line, f"duplicate of line {first.line}: kept {labels[key]} "
                                     f"{mine!r}, not {theirs!r}")
-    for attr in ("emails", "phones"):
-        known = {_norm_entry(e, attr) for e in getattr(first, attr)}
+    for attr, label in (("emails", "E-mail"), ("phones", "Phone")):
+        mine = getattr(first, attr)
+        known = {_norm_entry(e, attr) for e in mine}
         for entry in getattr(other, attr):
             norm = _norm_entry(entry, attr)
             if norm not in known:
-                getattr(first, attr).append(entry)
+                same_type = next((e for e in mine if e.get("type") == entry.get("type")), None)
+                if same_type is not None:
+                    report.warn(other.line, f"duplicate of line {first.line}: added {label} "
+                                            f"({entry.get('type') or 'other'}) {entry['value']!r} "
+                                            f"beside {same_type['value']!r}")
+                mine.append(entry)
                 known.add(norm)
     for key, value in other.extra.items():
         first.extra.setdefault(key, value)
     first.created = min(filter(None, (first.created, other.created)), default=None)
-    have = {a.key() for a in first.activities}
-    first.activities.extend(a for a in other.activities if a.key() not in have)
+    have = {a.key(): a for a in first.activities}
+    for a in other.activities:
+        known = have.get(a.key())
+        if known is None:
+            first.activities.append(a)
+            have[a.key()] = a
+        elif a.note and not known.note:
+            known.note = a.note
 
 
 def import_records(store: Store, records: Iterable[Record], report: ImportReport, *,
@@ -700,6 +744,7 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
     # a check of the touched rows runs before the commit.
     fk_on = store.conn.execute("PRAGMA foreign_keys").fetchone()[0]
     store.conn.execute("PRAGMA foreign_keys = OFF")
+    store.late_interrupt = False
     try:
         with store.transaction() as conn:
             state = _Merge(store, conn, report, status_map, region)
@@ -741,6 +786,9 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
         store.conn.execute(f"PRAGMA foreign_keys = {'ON' if fk_on else 'OFF'}")
+    if store.late_interrupt:
+        report.notes.append("Ctrl-C came while the import was being saved, too late to stop "
+                            "it: the import is complete")
     if progress is not None:
         progress(-1)
     return report

@@ -20,8 +20,13 @@ class Activity:
     note: str | None = None
 
     def key(self) -> tuple:
-        """Two activities with this key are the same event (re-import skips it)."""
-        return (self.kind, self.outcome, self.day.isoformat(), self.note or None)
+        """Two activities with this key are the same event (re-import skips
+        it): a call, e-mail or meeting by its kind, outcome and day — a file
+        that carries no Last Results, or another one, still names the same
+        call —; a note by its text too."""
+        if self.kind == "note":
+            return (self.kind, self.outcome, self.day.isoformat(), self.note or None)
+        return (self.kind, self.outcome, self.day.isoformat())
 
 
 @dataclass

@@ -165,3 +165,15 @@ def test_an_import_prints_at_most_twenty_warnings(tmp_path):
     assert result.returncode == 0
     assert result.stdout.count("warning: line") == 20
     assert "… and 19 more warning(s): --json lists them" in result.stdout
+
+
+def test_a_failed_or_dry_first_import_creates_no_database(tmp_path):
+    new = tmp_path / "first.db"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert_clean_error(run("import", str(bad), db=new), "binary")
+    good = tmp_path / "good.csv"
+    good.write_text("Contact,E-mail\r\nAnn Lee,ann@x.test\r\n")
+    result = run("import", str(good), "--dry-run", "--json", db=new)
+    assert result.returncode == 0 and json.loads(result.stdout)["added"] == 1
+    assert not any(tmp_path.glob("first.db*"))

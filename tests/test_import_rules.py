@@ -540,3 +540,89 @@ def test_a_shared_phone_merges_only_whole_name_matches(tmp_path, store):
     assert set(by_name) == {"Jo Ng", "Jo Ngo", "P17 Person", "P19 Person", "Ann Lee"}
     assert (by_name["Jo Ngo"]["email"], by_name["Jo Ngo"]["phone"]) == ("jongo@x.test", "(212) 555-0188")
     assert by_name["Ann Lee"]["email"] == "ann@x.test"
+
+
+class _CommitThenCtrlC:
+    """The store's connection, with a Ctrl-C arriving just as COMMIT has
+    written (as when a user presses it during the seconds a large import
+    spends in COMMIT: Python raises it once the C call returns)."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def execute(self, sql, *args):
+        result = self._conn.execute(sql, *args)
+        if sql == "COMMIT":
+            import signal
+
+            os.kill(os.getpid(), signal.SIGINT)
+        return result
+
+
+def test_ctrl_c_during_commit_is_not_reported_as_an_abort(tmp_path, store):
+    path = write(tmp_path, "late.csv", "Contact,E-mail\r\nAnn Lee,ann@x.test\r\nBo Bell,bo@x.test\r\n")
+    real = store.conn
+    store.conn = _CommitThenCtrlC(real)
+    try:
+        report = import_file(store, path)  # returns: the import was saved
+    finally:
+        store.conn = real
+    assert report.added == 2 and any("too late to stop" in n for n in report.notes)
+    assert {c["name"] for c in store.contacts()} == {"Ann Lee", "Bo Bell"}
+
+
+def test_a_narrower_file_names_the_same_people_and_repeats_no_history(tmp_path, store):
+    wide = write(tmp_path, "wide.csv",
+                 "Contact,Company,Title,E-mail,Last Reach,Last Results\r\n"
+                 "Lea Miller,Acme,CEO,,,\r\n"
+                 "Ann Lee,Bolt,,ann@x.test,3/1/2024,Left a message\r\n")
+    assert import_file(store, wide).added == 2
+    before = snapshot(store)
+    # no Company column, no Last Results: the same two people, nothing new
+    narrow = write(tmp_path, "narrow.csv",
+                   "Contact,Title,E-mail,Last Reach\r\n"
+                   "Lea Miller,CEO,,\r\n"
+                   "Ann Lee,,ann@x.test,3/1/2024\r\n")
+    report = import_file(store, narrow)
+    assert (report.added, report.merged, report.unchanged) == (0, 0, 2)
+    assert snapshot(store) == before
+    ann = [c for c in store.contacts() if c["name"] == "Ann Lee"][0]
+    assert acts(store, ann["id"]) == [("call", "reached", "2024-03-01", "Left a message")]
+
+
+def test_a_call_imported_without_its_result_gets_it_from_a_later_file(tmp_path, store):
+    import_file(store, write(tmp_path, "a.csv", "Contact,E-mail,Last Reach\r\nAnn Lee,ann@x.test,3/1/2024\r\n"))
+    report = import_file(store, write(tmp_path, "b.csv", "Contact,E-mail,Last Reach,Last Results\r\n"
+                                                         "Ann Lee,ann@x.test,3/1/2024,Wants a quote\r\n"))
+    assert report.merged == 1
+    cid = only(store)["id"]
+    assert [a for a in acts(store, cid) if a[0] == "call"] == [("call", "reached", "2024-03-01", "Wants a quote")]
+
+
+def test_a_name_without_company_that_fits_two_contacts_is_reported(tmp_path, store):
+    import_file(store, write(tmp_path, "two.csv", "Contact,Company\r\nLea Miller,Acme\r\nLea Miller,Bolt\r\n"))
+    report = import_file(store, write(tmp_path, "one.csv", "Contact,Title\r\nLea Miller,CEO\r\n"))
+    assert report.added == 0 and report.skipped_total == 1
+    [(line, reason)] = report.skipped
+    assert line == 2 and "matches 2 contacts" in reason
+    assert all(c["title"] is None for c in store.contacts())
+
+
+def test_another_spelling_of_the_same_status_is_no_change(tmp_path, store):
+    import_file(store, write(tmp_path, "a.csv", "Contact,E-mail,ID/Status\r\nAnn Lee,ann@x.test,Key Clients\r\n"))
+    before = snapshot(store)
+    report = import_file(store, write(tmp_path, "b.csv", "Contact,E-mail,ID/Status\r\nAnn Lee,ann@x.test,KEY CLIENT\r\n"))
+    assert report.unchanged == 1 and snapshot(store) == before
+    assert only(store)["status_raw"] == "Key Clients"
+
+
+def test_an_in_file_duplicate_with_another_work_phone_is_kept_and_said(tmp_path, store):
+    report = import_file(store, write(tmp_path, "d.csv", "Contact,E-mail,Phone\r\n"
+                                                         "Ann Lee,ann@x.test,212-555-0101\r\n"
+                                                         "Ann Lee,ANN@x.test,212-555-0199\r\n"))
+    assert (report.added, report.merged) == (1, 1)
+    assert [p["value"] for p in only(store)["phones"]] == ["212-555-0101", "212-555-0199"]
+    assert (3, "duplicate of line 2: added Phone (work) '212-555-0199' beside '212-555-0101'") in report.warnings

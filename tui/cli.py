@@ -80,6 +80,14 @@ class Context:
                 build_demo(self._store)
         return self._store
 
+    def discard(self) -> None:
+        """Close and delete the database this run created."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -194,7 +202,20 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
     options = ReadOptions(format=fmt, encoding=encoding, sheet=sheet,
                           mapping=parse_map_option(mapping), date_order=date_order,
                           status_map=statuses)
-    report = import_file(state.store(), file, options, dry_run=dry_run)
+    new_db = not state.db_path.exists()
+    if dry_run and new_db:
+        # nothing to compare with, and nothing may be written: an empty
+        # database in a temporary folder stands in for the one not yet made
+        with tempfile.TemporaryDirectory(prefix="dailyreach-dry-run-") as tmp:
+            with Store(Path(tmp) / "dry-run.db", today=state.today) as scratch:
+                report = import_file(scratch, file, options, dry_run=True)
+    else:
+        try:
+            report = import_file(state.store(), file, options, dry_run=dry_run)
+        except BaseException:
+            if new_db:  # a failed first import leaves no empty database behind
+                state.discard()
+            raise
     if as_json:
         _echo_json(report.as_dict())
         return
