@@ -73,11 +73,22 @@ def guess_status(raw: str, statuses: list[Status]) -> tuple[Status | None, int]:
                 return s, 100
     if not utils.default_process(text):
         return None, 0
-    scored = [
-        ((fuzz.token_set_ratio(text, s.name, processor=utils.default_process)
-          + fuzz.partial_token_sort_ratio(text, s.name, processor=utils.default_process)) / 2, s)
-        for s in statuses
-    ]
+    # Only the words that tell statuses apart count: "client" is in three
+    # names, so "Former Client" must not look like Key Client for sharing it.
+    names = [utils.default_process(s.name).split() for s in statuses]
+    shared = {w for w, n in Counter(w for words in names for w in set(words)).items() if n > 1}
+    words = [w for w in utils.default_process(text).split() if w not in shared]
+    if not words:
+        return None, 0
+    text = " ".join(words)
+    scored = []
+    for s, name_words in zip(statuses, names):
+        own = " ".join(w for w in name_words if w not in shared) or " ".join(name_words)
+        # a part matching counts for an abbreviation ("Prosp."), not for a
+        # longer word that happens to contain a short name ("Former" ∋ "Me")
+        part = (fuzz.partial_token_sort_ratio(text, own) if len(text) <= len(own)
+                else fuzz.token_sort_ratio(text, own))
+        scored.append(((fuzz.token_set_ratio(text, own) + part) / 2, s))
     scored.sort(key=lambda pair: -pair[0])
     if not scored:
         return None, 0

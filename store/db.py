@@ -142,9 +142,14 @@ def fold(text: str) -> str:
 
 
 def sort_name(first: str | None, last: str | None, name: str, company: str | None) -> str:
-    """Contacts list order: last name, first name (or the whole name, or the
-    company), without case or accents, so Østergaard sorts with the O's."""
-    return fold(" ".join(p for p in (last, first) if p) or name or company or "")
+    """Contacts list order: last name, first name — for a contact with only
+    a whole name, its last word first ("Ann B. Lee" as "Lee Ann B.") — or
+    the company; without case or accents, so Østergaard sorts with the O's."""
+    text = " ".join(p for p in (last, first) if p)
+    if not text and name:
+        words = name.split()
+        text = " ".join(words[-1:] + words[:-1])
+    return fold(text or company or "")
 
 
 _PHONE_LIKE = re.compile(r"[\d\s().+\-/]*\d[\d\s().+\-/]*")
@@ -1166,9 +1171,11 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         snoozes = {r[0]: r[1] for r in self.conn.execute(
             "SELECT reason, count(DISTINCT contact_id) FROM snoozes WHERE at >= ? AND at < ?"
             " GROUP BY reason", [start, end])}
+        # changes that stand: an undone change and the undo itself cancel out
         status_changes = self.conn.execute(
-            "SELECT count(*) FROM activities WHERE kind = 'status' AND source = 'app'"
-            " AND at >= ? AND at < ?", [start, end]).fetchone()[0]
+            "SELECT count(*) FROM activities a LEFT JOIN change_batches b ON b.id = a.batch_id"
+            " WHERE a.kind = 'status' AND a.source IN ('app', 'cli') AND a.at >= ? AND a.at < ?"
+            " AND b.undone_by IS NULL AND b.undoes IS NULL", [start, end]).fetchone()[0]
         capacity = self.capacity()
         out = {"date": day.isoformat(), "working_day": capacity.is_working_day(day),
                "worked": worked, "snoozed": snoozes.get("snooze", 0),

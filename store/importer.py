@@ -722,7 +722,7 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
                    status_map: dict[str, str | None] | None = None,
                    progress: Callable[[int], None] | None = None,
                    dry_run: bool = False, region: str | None = None,
-                   bulk: bool = False) -> ImportReport:
+                   bulk: bool = False, stop: Callable[[], bool] | None = None) -> ImportReport:
     """Merge records into the store in one transaction and fill in ``report``.
 
     ``status_map`` maps raw status values to status keys (None: leave
@@ -730,7 +730,9 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
     ``dry_run`` does everything, then rolls back.  ``bulk`` (a large file
     into a small database) drops the contacts' secondary indexes for the run
     and rebuilds them at the end, inside the same transaction: building an
-    index once from sorted data beats updating it row by row.
+    index once from sorted data beats updating it row by row.  ``stop`` is
+    asked every 1,000 rows; when it says True the import rolls back and
+    raises StoreError.
     """
     region = (region or store.settings().get("phone_region") or DEFAULT_REGION).upper()
     report.dry_run = dry_run
@@ -763,8 +765,11 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
                 else:
                     state.merge(cid, rec)
                 count += 1
-                if progress is not None and count % 1000 == 0:
-                    progress(count)
+                if count % 1000 == 0:
+                    if stop is not None and stop():
+                        raise StoreError("import stopped: nothing was imported")
+                    if progress is not None:
+                        progress(count)
             state.flush()
             for sql in rebuild:
                 conn.execute(sql)
@@ -795,7 +800,8 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
 
 
 def import_file(store: Store, path: str | os.PathLike, options=None, *, dry_run: bool = False,
-                progress: Callable[[float], None] | None = None) -> ImportReport:
+                progress: Callable[[float], None] | None = None,
+                stop: Callable[[], bool] | None = None) -> ImportReport:
     """Read any supported contact file and merge it into the store, all or nothing."""
     from .formats import ReadOptions, open_records
 
@@ -807,7 +813,7 @@ def import_file(store: Store, path: str | os.PathLike, options=None, *, dry_run:
     tick = (lambda _n: progress(reading.progress())) if progress else None
     bulk = Path(path).stat().st_size > BULK_BYTES and store.count_contacts() < BULK_MAX_EXISTING
     import_records(store, reading.records, report, status_map=options.status_map,
-                   progress=tick, dry_run=dry_run, bulk=bulk)
+                   progress=tick, dry_run=dry_run, bulk=bulk, stop=stop)
     report.raw_statuses = reading.raw_statuses()
     if report.rows == 0 and report.added == 0 and not report.skipped:
         raise StoreError(f"{report.file}: no contacts: the file has "

@@ -17,7 +17,7 @@ MIGRATION_SET = "dailyreach"
 STEP_NAMES = (
     "m001_initial", "m002_queue_indexes", "m002a_activities_by_time",
     "m004_history_batches_status2", "m005_outcomes_snooze",
-    "m006_searchable_text", "m006_fts",
+    "m006_searchable_text", "m006_fts", "m007_sort_whole_names",
 )
 
 
@@ -260,6 +260,19 @@ def build_migrations():
                 VALUES (old.id, old.search_text);
             END""",
         ])
+
+    @migrations(name="m007_sort_whole_names")
+    def m007_sort_whole_names(db):
+        # A contact with only a whole name now sorts by its last word, like
+        # one with first and last names ("Ann Lee" among the L's).
+        from .db import sort_name
+
+        rows = db.execute("SELECT id, name, company, sort_name FROM contacts"
+                          " WHERE coalesce(first_name, '') = '' AND coalesce(last_name, '') = ''"
+                          ).fetchall()
+        changed = [(new, cid) for cid, name, company, old in rows
+                   if (new := sort_name(None, None, name, company)) != old]
+        db.conn.executemany("UPDATE contacts SET sort_name = ? WHERE id = ?", changed)
 
     return migrations
 

@@ -626,3 +626,33 @@ def test_an_in_file_duplicate_with_another_work_phone_is_kept_and_said(tmp_path,
     assert (report.added, report.merged) == (1, 1)
     assert [p["value"] for p in only(store)["phones"]] == ["212-555-0101", "212-555-0199"]
     assert (3, "duplicate of line 2: added Phone (work) '212-555-0199' beside '212-555-0101'") in report.warnings
+
+
+def test_whole_names_sort_by_their_last_word_also_after_an_upgrade(tmp_path, store):
+    import sqlite3
+
+    import_file(store, write(tmp_path, "n.csv", "Name,E-mail\r\nZoe Alpha,z@x.test\r\n"
+                                                "Ann Zed,a@x.test\r\nBo B. Middle,b@x.test\r\n"))
+    assert [c["name"] for c in store.contacts()] == ["Zoe Alpha", "Bo B. Middle", "Ann Zed"]
+    path = store.path
+    store.close()
+    with sqlite3.connect(path) as conn:  # as an older version stored them: by first word
+        conn.execute("UPDATE contacts SET sort_name = lower(name)")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_sort_whole_names'")
+    again = Store(path, today=TODAY)
+    assert [c["name"] for c in again.contacts()] == ["Zoe Alpha", "Bo B. Middle", "Ann Zed"]
+    again.close()
+
+
+def test_an_import_asked_to_stop_rolls_back(tmp_path, store):
+    path = write(tmp_path, "many.csv", "Contact,E-mail\r\n" + "".join(
+        f"P{i} Person,p{i}@x.test\r\n" for i in range(2500)))
+    asked = []
+
+    def stop() -> bool:  # asked every 1,000 rows; says stop at the second time
+        asked.append(1)
+        return len(asked) == 2
+
+    with pytest.raises(StoreError, match="import stopped: nothing was imported"):
+        import_file(store, path, stop=stop)
+    assert len(asked) == 2 and store.count_contacts() == 0

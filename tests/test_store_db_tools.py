@@ -372,3 +372,25 @@ def test_an_accented_first_letter_keys_as_its_plain_letter(messy):
     assert messy.status2_lookup("o").name == "Ökonomie"
     messy.add_status2("ﬁnance")  # a ligature keys as its first plain letter, one letter
     assert [v.key for v in messy.status2_values()] == ["O", "F"]
+
+
+def test_the_days_status_changes_leave_out_undone_ones_and_the_undos(messy):
+    kim, pat = contact_id(messy, "Kim Key"), contact_id(messy, "Pat Prospect")
+    messy.set_status([kim], "S")
+    messy.set_status([kim, pat], "I")  # two contacts: two changes
+    assert messy.day_summary()["status_changes"] == 3
+    messy.undo()  # the bulk change and its undo cancel out
+    assert messy.day_summary()["status_changes"] == 1
+
+
+@pytest.mark.parametrize("raw, guess", [
+    ("Former Client", None),  # shares only "client" with three statuses: no guess
+    ("Ex-client", None), ("Meeting", None),  # "Me" (the personal status) inside a word
+    ("Client - Key", "Key Client"), ("Sec. client", "Secondary Client"), ("Prosp.", "Prospect"),
+    ("Vend.", "Vendor"), ("Lead", "New Lead"), ("Del", "Delete"),
+])
+def test_a_guess_rests_on_the_words_that_tell_statuses_apart(messy, raw, guess):
+    from store.cleanup import guess_status
+
+    status, _ = guess_status(raw, messy.statuses())
+    assert (status.name if status else None) == guess

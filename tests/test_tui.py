@@ -310,7 +310,8 @@ async def test_empty_database_points_to_import(tmp_path):
     app = DailyReachApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "dailyreach import" in visible_text(app.screen.query_one("#calls", RowList))
+        shown = visible_text(app.screen.query_one("#calls", RowList))
+        assert "Ctrl+O imports a file" in shown and "dailyreach import" in shown
     store.close()
 
 

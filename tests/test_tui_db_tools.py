@@ -432,3 +432,75 @@ async def test_owner_view_drills_down_to_the_owners_contacts(messy):
         lst = app.screen.query_one("#contacts", RowList)
         assert sorted(lst.row_at(i)["name"] for i in range(lst.row_count)) == [
             "Kim Key", "Pat Prospect", "Una Alpha"]
+
+
+# ------------------------------------------------------------------ found by fresh eyes
+async def test_a_new_search_clears_the_selection_so_letters_never_hit_hidden_contacts(messy):
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "slash", *"status:k", "enter")
+        await pilot.pause(0.3)
+        await pilot.press("space")
+        assert app.screen.selected == {contact_id(messy, "Kim Key")}
+        await pilot.press("slash", "ctrl+u", *"status:v", "enter")
+        await pilot.pause(0.3)
+        assert app.screen.selected == set()
+        await pilot.press("i")  # the focused vendor, and only it
+        await pilot.pause()
+        assert key_of(messy, "Vic Vendor") == "I" and key_of(messy, "Kim Key") == "K"
+
+
+async def test_after_a_bulk_change_the_cursor_stays_on_the_focused_contact(messy):
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "slash", *"status:?", "enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts", RowList)
+        # unclassified, by name: Una Alpha, Uri Beta, Ula Delta, Uma Epsilon, Ugo Gamma
+        await pilot.press("space", "space")  # Una and Uri; the cursor moves to Ula
+        await pilot.press("down")  # Uma Epsilon
+        assert lst.current["name"] == "Uma Epsilon"
+        await pilot.press("p")
+        await pilot.pause()
+        assert lst.row_count == 3 and lst.current["name"] == "Uma Epsilon"
+
+
+async def test_every_bad_filter_is_named(messy):
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "slash", *"status:z due:soon kim", "enter")
+        await pilot.pause(0.3)
+        bar = str(app.screen.query_one("#topbar").render())
+        assert "'Z'" in bar or "z" in bar
+        assert "due:soon" in bar and "no status has the key" in bar
+
+
+async def test_leaving_an_edit_form_with_changes_asks_first(messy):
+    app = DailyReachApp(messy)
+    pat = contact_id(messy, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_contact(pat)
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press(*" Jr")  # the cursor is at the end: this adds to the name
+        assert app.screen.query_one("#f-name").value == "Pat Prospect Jr"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # no: back to the form, text kept
+        await pilot.pause()
+        assert isinstance(app.screen, EditContactScreen)
+        assert app.screen.query_one("#f-name").value == "Pat Prospect Jr"
+        await pilot.press("enter")  # save
+        await pilot.pause()
+        assert messy.contact(pat)["name"] == "Pat Prospect Jr"
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("f3")  # nothing typed: no question
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)

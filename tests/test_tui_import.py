@@ -49,6 +49,10 @@ async def test_import_screen_preview_map_statuses_and_import(tmp_path):
         statuses = screen.query_one("#import-statuses", RowList)
         # values that need a decision first, then those that already name a status
         assert rows(statuses) == [("Prosp.", 2), ("Trade Show", 1), ("Key Client", 1)]
+        # focus stays in the path box (typing there must never classify);
+        # the status values are one Tab away
+        assert app.focused is screen.query_one("#import-path")
+        await pilot.press("tab")
         assert app.focused is statuses
         info = str(screen.query_one("#import-info").render())
         assert "Act!" in info and "4 rows" in info
@@ -134,4 +138,84 @@ async def test_browse_for_the_file_with_the_keyboard(tmp_path):
         assert app.screen is screen
         assert screen.path == folder / "a-contacts.csv"
         assert screen.preview is not None and screen.preview.rows == 1
+    store.close()
+
+
+async def test_typing_a_second_path_after_reading_classifies_nothing(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("Contact,E-mail,ID/Status\r\nAnn Lee,ann@x.test,Prosp.\r\n", encoding="utf-8")
+    second.write_text("Contact,E-mail\r\nBo Bell,bo@x.test\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        await pilot.press(*str(first), "enter")
+        await wait_idle(app, pilot, screen)
+        await pilot.press("ctrl+u", *str(second), "enter")
+        await wait_idle(app, pilot, screen)
+        assert screen.status_choice == {} and screen.path == second
+    store.close()
+
+
+async def test_a_new_reading_drops_the_last_summary(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("Contact,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+        assert "Done: 1 added" in str(screen.query_one("#import-info").render())
+        for _ in range(4):  # F7 cycles the encoding: detect, utf-8, cp1252, latin-1, utf-16
+            await pilot.press("f7")
+            await wait_idle(app, pilot, screen)
+        info = str(screen.query_one("#import-info").render())
+        assert "Done:" not in info and screen.result is None
+    store.close()
+
+
+async def test_the_folder_browser_goes_up_with_backspace(tmp_path):
+    inner = tmp_path / "a" / "b"
+    inner.mkdir(parents=True)
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.press(*str(inner), "ctrl+o")
+        await pilot.pause(0.3)
+        from textual.widgets import DirectoryTree
+
+        await pilot.press("backspace", "backspace")
+        await pilot.pause(0.3)
+        assert app.screen.query_one(DirectoryTree).path == tmp_path
+    store.close()
+
+
+async def test_esc_stops_a_running_import_and_nothing_is_written(tmp_path):
+    path = tmp_path / "big.csv"
+    lines = ["Contact,E-mail"] + [f"Person {i},p{i}@x.test" for i in range(80000)]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        await pilot.press("ctrl+s")
+        assert screen.importing
+        await pilot.press("escape")
+        await wait_idle(app, pilot, screen)
+        assert screen.result is None and "stopped" in screen.error
+        assert isinstance(app.screen, ImportScreen)  # still here, nothing imported
+    assert store.count_contacts() == 0
     store.close()

@@ -33,7 +33,7 @@ from .screens.detail import DetailScreen, EditContactScreen
 from .screens.help import HelpScreen
 from .screens.importer import ImportScreen
 from .screens.plan import PlanScreen
-from .screens.queue import QueueScreen
+from .screens.queue import QueueScreen, day_label
 from .screens.status2 import Status2Screen
 from .screens.triage import TriageScreen
 
@@ -257,7 +257,7 @@ class DailyReachApp(App):
             return False
         kind = "call" if item.kind == "call" else "e-mail"
         what = (f"{kind} skipped for today" if reason == "skip"
-                else f"{kind} snoozed until {until:%a %-d %b}")
+                else f"{kind} snoozed until {day_label(until, self.store.today())}")
         self.undo_stack.append(Undo(f"{item.name}: {what}", snooze_ids=ids))
         self.notify(f"{item.name}: {what}   (Ctrl+Z undoes)", markup=False)
         self._refresh_screen()
@@ -346,6 +346,19 @@ class DailyReachApp(App):
     def _switch(self, screen_type) -> None:
         if getattr(self.screen, "importing", False):
             self.notify("An import is running; wait for its summary.", severity="warning")
+            return
+        unsaved = getattr(self.screen, "unsaved", None)
+        if unsaved is not None and unsaved():
+            # an edit form with changes: leaving it would drop what was typed
+            from .screens.confirm import ConfirmScreen
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.pop_screen()
+                    self._switch(screen_type)
+
+            self.push_screen(ConfirmScreen(Text("Leave this form without saving? What you "
+                                                "typed is lost.", style="bold")), answer)
             return
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()

@@ -76,6 +76,9 @@ class ContactCard(Static):
             out.append("  (imported as ", style="dim")
             out.append_text(safe(repr(c["status_raw"])))
             out.append(")", style="dim")
+        if c["status2"]:
+            out.append("\nStatus 2 ", style="dim")
+            out.append_text(safe(c["status2"]))
         if c["owner"]:
             out.append("\nOwner   ", style="dim")
             out.append_text(safe(c["owner"]))

@@ -101,6 +101,11 @@ IMPORT_BINDINGS = [
     Binding("ctrl+s", "run_import", "Import", id="import.run"),
 ]
 
+BROWSER_BINDINGS = [
+    Binding("escape", "dismiss(None)", "Cancel", id="browser.cancel"),
+    Binding("backspace", "parent", "Parent folder", id="browser.parent"),
+]
+
 EDIT_BINDINGS = [
     Binding("escape", "cancel", "Cancel", id="edit.cancel"),
 ]
@@ -181,7 +186,10 @@ KEYMAP_ROWS = [
     ("import.encoding", "F7", "change the encoding and read again", "import"),
     ("import.dates", "F8", "change the date order and read again", "import"),
     ("import.run", "Ctrl+S", "import (all or nothing), with a progress bar", "import"),
-    ("import.back", "Esc", "back to the queue", "import"),
+    ("import.back", "Esc", "back to the queue; while an import runs: stop it (nothing is "
+                           "written)", "import"),
+    ("browser.parent", "Backspace", "show the folder above", "import: folder browser"),
+    ("browser.cancel", "Esc", "close the folder browser", "import: folder browser"),
     ("app.undo", "Ctrl+Z", "undo the last change (repeatable)", "everywhere"),
     ("app.queue", "F2", "today's queue", "everywhere"),
     ("app.contacts", "F3", "contacts", "everywhere"),

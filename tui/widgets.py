@@ -168,11 +168,15 @@ class RowList(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)
-        if index == self.cursor:
+        cursor = index == self.cursor
+        if cursor:
             base = base + self.get_component_rich_style("rowlist--cursor")
         text = self._render_row(row, width)
         text.truncate(width, overflow="crop", pad=True)
-        segments = [Segment(s.text, base + s.style if s.style else base)
+        # on the cursor row the cells keep bold/italic but take the cursor's
+        # colours: yellow or red text on the highlight would be unreadable
+        segments = [Segment(s.text, base + (s.style.without_color if cursor else s.style)
+                            if s.style else base)
                     for s in text.render(self.app.console) if s.text != "\n"]
         return Strip(segments).adjust_cell_length(width, base)
 

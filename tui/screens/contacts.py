@@ -65,13 +65,14 @@ class ContactsScreen(CardScreenMixin, Screen):
         """Split the search box into words and filters; a filter value that
         cannot work (an unknown status letter...) is dropped and named."""
         self.search, filters = parse_query(text)
-        self.problem = ""
+        problems = []
         for name in list(filters):
             try:
                 self._check(name, filters[name], check)
             except StoreError as exc:
-                self.problem = str(exc)
+                problems.append(str(exc))
                 del filters[name]
+        self.problem = "; ".join(problems)
         self.filters = filters
 
     def _check(self, name: str, value: str, with_store: bool) -> None:
@@ -124,9 +125,19 @@ class ContactsScreen(CardScreenMixin, Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, follow: bool = True) -> None:
+        """Re-read the list.  With ``follow`` the cursor stays on the focused
+        contact when rows around it came or went."""
         lst = self.query_one("#contacts", RowList)
+        focused = lst.current if follow else None
         lst.reload()
+        if focused is not None and (lst.current or {}).get("id") != focused["id"]:
+            # the list changed around the focused contact (a bulk change took
+            # rows out above it): stay on that contact if it is still listed,
+            # else on the row that took its place
+            index = self.store.contact_index(focused["id"], search=self.search, **self.filters)
+            if index is not None:
+                lst.cursor = index
         total = self.store.count_contacts()
         shown = lst.row_count
         narrowed = bool(self.search or self.filters)
@@ -156,10 +167,14 @@ class ContactsScreen(CardScreenMixin, Screen):
         self._timer = self.set_timer(0.15, lambda: self._apply_search(event.value))
 
     def _apply_search(self, value: str) -> None:
+        if self.selected and value != self.query_text:
+            # a letter must never change contacts the list no longer shows
+            self.selected.clear()
+            self.notify("Selection cleared: the search changed.", markup=False)
         self.query_text = value
         self._parse(value)
         self.query_one("#contacts", RowList).cursor = 0
-        self.reload()
+        self.reload(follow=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self._timer is not None:

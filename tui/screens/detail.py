@@ -241,11 +241,18 @@ class EditContactScreen(Screen):
         row = Horizontal(classes="field-row")
         with row:
             yield Label(safe(label[:20]))
-            yield Input(value=value, id=widget_id)
+            # the cursor goes to the end: typing adds to what is there
+            # rather than replacing the whole value
+            yield Input(value=value, id=widget_id, select_on_focus=False)
         yield row
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#f-name", Input))
+        self.initial = self.fields()
+
+    def unsaved(self) -> bool:
+        """Has anything been typed since the form opened?"""
+        return self.fields() != getattr(self, "initial", None)
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value

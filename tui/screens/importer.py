@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from store import ImportReport, Store, StoreError
 
-from ..keys import IMPORT_BINDINGS
+from ..keys import BROWSER_BINDINGS, IMPORT_BINDINGS
 from ..safe import row, safe, widths
 from ..widgets import RowList
 
@@ -64,9 +64,9 @@ class FieldPicker(ModalScreen):
 
 class FileBrowser(ModalScreen):
     """Pick a file from the folder tree: arrows move, Enter opens a folder or
-    picks a file, Esc cancels."""
+    picks a file, Backspace shows the folder above, Esc cancels."""
 
-    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = BROWSER_BINDINGS
 
     def __init__(self, start: Path) -> None:
         super().__init__()
@@ -74,13 +74,25 @@ class FileBrowser(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="browser"):
-            title = Text("Choose a file in ", style="bold")
-            title.append_text(safe(str(self.start), "bold"))
-            yield Static(title)
+            yield Static(self._title(), id="browser-title")
             yield DirectoryTree(self.start, id="browser-tree")
+
+    def _title(self) -> Text:
+        title = Text("Choose a file in ", style="bold")
+        title.append_text(safe(str(self.start), "bold"))
+        title.append("   (Backspace: folder above)", style="dim")
+        return title
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(DirectoryTree))
+
+    def action_parent(self) -> None:
+        if self.start.parent == self.start:
+            self.app.bell()
+            return
+        self.start = self.start.parent
+        self.query_one(DirectoryTree).path = self.start
+        self.query_one("#browser-title", Static).update(self._title())
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
@@ -106,6 +118,7 @@ class ImportScreen(Screen):
         self.error = ""
         self.busy = False
         self.importing = False
+        self.stop = False  # Esc during an import asks it to stop
         self._remembered: dict[str, str] = {}
         self._status_order: list[tuple[str, int]] = []
 
@@ -115,19 +128,21 @@ class ImportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" Import contacts", style="bold"), id="topbar")
-        yield Input(placeholder="Path of the file to import (CSV, TSV, Excel .xlsx, vCard) — Enter reads it, Ctrl+O browses",
+        yield Input(placeholder="Path of the file to import (CSV, TSV, Excel .xlsx, vCard) — "
+                                "Enter reads it, Ctrl+O browses, Tab goes to its status values",
                     id="import-path")
+        # the status values come first, one Tab from the path box
         with Horizontal(id="import-panes"):
             with Vertical(id="import-left"):
-                yield Static(" Columns → fields   (Enter: change)", classes="pane-title")
-                yield RowList(self._column_count, self._column_rows, self._render_column,
-                              empty="Choose a file to see its columns.", id="import-columns")
-            with Vertical(id="import-right"):
-                yield Static(" Status values   (letter: classify · -: unclassified)",
+                yield Static(" Status values, rows   (letter: classify · -: unclassified)",
                              classes="pane-title")
                 yield RowList(self._status_count, self._status_rows, self._render_status,
                               on_letter=self._letter, empty="No status values.",
                               id="import-statuses")
+            with Vertical(id="import-right"):
+                yield Static(" Columns → fields   (Enter: change)", classes="pane-title")
+                yield RowList(self._column_count, self._column_rows, self._render_column,
+                              empty="Choose a file to see its columns.", id="import-columns")
         yield Static(id="import-info")
         yield ProgressBar(total=100, show_eta=False, id="import-progress")
         yield Footer()
@@ -265,6 +280,7 @@ class ImportScreen(Screen):
         if self.path is None:
             return
         self.error = ""
+        self.result = None  # a summary belongs to the reading it came from
         self.busy = True
         self._show_info("Reading…")
         self._run_preview(self.path, self._options())
@@ -290,9 +306,8 @@ class ImportScreen(Screen):
         for lst in self.query(RowList):
             lst.reload(keep=0)
         self._show_info()
-        if report is not None:
-            self.set_focus(self.query_one("#import-statuses" if report.raw_statuses else "#import-columns",
-                                          RowList))
+        # focus stays where it was (the path box after Enter): a letter on
+        # the status list classifies, so typing must not land there unasked
 
     def action_cycle_format(self) -> None:
         self.fmt = FORMAT_CYCLE[(FORMAT_CYCLE.index(self.fmt) + 1) % len(FORMAT_CYCLE)]
@@ -338,6 +353,7 @@ class ImportScreen(Screen):
             self.notify("Read a file first (type its path, then Enter).", severity="warning")
             return
         self.busy = self.importing = True
+        self.stop = False
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(progress=0)
@@ -352,7 +368,8 @@ class ImportScreen(Screen):
             self.app.call_from_thread(self.query_one(ProgressBar).update, progress=fraction * 100)
 
         try:
-            report, error = import_file(self.store, path, options, progress=progress), ""
+            report, error = import_file(self.store, path, options, progress=progress,
+                                        stop=lambda: self.stop), ""
         except StoreError as exc:
             report, error = None, str(exc)
         except KeyboardInterrupt:
@@ -376,9 +393,11 @@ class ImportScreen(Screen):
 
     def action_back(self) -> None:
         if self.importing:
-            # the other screens read the same connection: they would see
-            # the import's rows before it commits (or rolls back)
-            self.notify("An import is running; wait for its summary.", severity="warning")
+            # the other screens read the same connection, so the screen
+            # stays until the import has rolled back
+            if not self.stop:
+                self.stop = True
+                self._show_info("Stopping the import… nothing will be written.")
             return
         self.app.pop_screen()
 

@@ -34,11 +34,16 @@ def _late(item: QueueItem, today: date) -> tuple[str, str]:
     return ("due today", "green") if days <= 0 else (f"{days} d late", "red")
 
 
-def _planned(item: QueueItem) -> str:
+def day_label(day: date, today: date) -> str:
+    """"Fri 4 Dec", with the year when it is not this year's."""
+    return f"{day:%a %-d %b}" if day.year == today.year else f"{day:%a %-d %b %Y}"
+
+
+def _planned(item: QueueItem, today: date) -> str:
     """Where capacity levelling put a deferred item ("→ Fri 4 Dec")."""
     if not item.deferred:
         return ""
-    return f"→ {item.planned:%a %-d %b}" if item.planned else "→ later"
+    return f"→ {day_label(item.planned, today)}" if item.planned else "→ later"
 
 
 class QueueScreen(CardScreenMixin, Screen):
@@ -95,7 +100,7 @@ class QueueScreen(CardScreenMixin, Screen):
         """The "when" cell: where levelling moved a deferred item, else how
         late it is."""
         if item.deferred:
-            return (" " + _planned(item), "italic")
+            return (" " + _planned(item, self.store.today()), "italic")
         late, colour = _late(item, self.store.today())
         return (" " + late, colour)
 
@@ -125,7 +130,7 @@ class QueueScreen(CardScreenMixin, Screen):
 
     def _empty(self, what: str) -> str:
         if self.store.count_contacts() == 0:
-            return "No contacts yet. Quit (Ctrl+Q) and run: dailyreach import YOUR-EXPORT.csv"
+            return "No contacts yet: Ctrl+O imports a file (or run: dailyreach import FILE)"
         return f"No {what} due today."
 
     def _count(self, kind: str) -> int:
