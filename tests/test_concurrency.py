@@ -54,17 +54,23 @@ def write_csv(path: Path, rows: int) -> None:
 
 
 class Notices:
-    """Every notice the app shows, with its severity."""
+    """Every notice the app shows, with its severity: notifications, and the
+    confirmations on a screen's notice line (``app.say``)."""
 
     def __init__(self, app: DailyReachApp):
         self.seen: list[tuple[str, str]] = []
-        original = app.notify
+        original, original_say = app.notify, app.say
 
         def notify(message, *args, **kwargs):
             self.seen.append((str(message), kwargs.get("severity", "information")))
             return original(message, *args, **kwargs)
 
+        def say(message):
+            self.seen.append((str(message), "information"))
+            return original_say(message)
+
         app.notify = notify
+        app.say = say
 
 
 @pytest.fixture

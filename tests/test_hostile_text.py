@@ -262,7 +262,7 @@ async def test_every_screen_shows_hostile_text_literally(hostile_db, tmp_path):
         for i in range(calls.row_count):
             item = calls.current
             card = app.screen.query_one("#card", ContactCard)
-            card_text = "".join(card.render_line(y).text for y in range(card.size.height))
+            card_text = "".join(card.lines())
             assert item.name.split()[0] in card_text
             assert_frame_safe(app, f"queue card {item.name!r}")
             await pilot.press("down")
@@ -285,9 +285,13 @@ async def test_every_screen_shows_hostile_text_literally(hostile_db, tmp_path):
         await pilot.pause(0.3)
         assert lst.row_count == 1
         card = app.screen.query_one("#card", ContactCard)
-        card_text = "\n".join(card.render_line(y).text for y in range(card.size.height))
+        card_text = "\n".join(card.lines())
         assert "0000 note line with [b]markup[/b]" in card_text
-        assert card.size.height > 250  # every line of the long note is there
+        assert len(card.lines()) > 250  # every line of the long note is there
+        card.scroll_end(animate=False, immediate=True)  # and drawn when scrolled to
+        await pilot.pause()
+        drawn = "\n".join(card.render_line(y).text for y in range(card.size.height))
+        assert "0000 note line with [b]markup[/b]" in drawn
         assert_frame_safe(app, "contacts card with long note")
         # a status letter on a hostile name: the notice shows it literally
         await pilot.press("p")

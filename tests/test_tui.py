@@ -48,10 +48,13 @@ async def test_letter_reclassifies_focused_contact_and_undo_restores(small_store
         # visible on screen: Pat is now listed as K
         calls = app.screen.query_one("#calls", RowList)
         assert " K Pat Prospect" in visible_text(calls)
+        notice = app.screen.query_one("#notice")
+        assert "✓ Pat Prospect → Key Client   (Ctrl+Z undoes)" in str(notice.render())
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert small_store.contact(pat)["status_key"] == "P"
         assert small_store.history(pat)[0]["new_status"] == "Prospect"
+        assert "✓ Undone: Pat Prospect → Key Client" in str(notice.render())
 
 
 async def test_unknown_letter_changes_nothing(small_store):
@@ -158,7 +161,7 @@ async def test_markup_in_names_is_shown_literally(tmp_path):
         while calls.current.name != "[bold]Ann[/]":
             await pilot.press("down")
         await pilot.pause()
-        card = str(app.screen.query_one("#card").render())
+        card = str(app.screen.query_one("#card").text)
         assert "[bold]Ann[/]" in card and "unterminated [" in card
         await pilot.press("f3")
         await pilot.pause()
@@ -327,17 +330,17 @@ async def test_capital_letter_changes_nothing(small_store):
 
 
 async def test_card_hides_on_narrow_terminals_and_scrolls_with_brackets(small_store):
-    from tui.card import CardScroll
+    from tui.card import ContactCard
 
     app = DailyReachApp(small_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.screen.query_one(CardScroll).display is False
+        assert app.screen.query_one(ContactCard).display is False
         assert "Kim Key" in visible_text(app.screen.query_one("#calls", RowList))
     app = DailyReachApp(small_store)
     async with app.run_test(size=(120, 12)) as pilot:
         await pilot.pause()
-        card = app.screen.query_one(CardScroll)
+        card = app.screen.query_one(ContactCard)
         assert card.display is True and card.max_scroll_y > 0
         await pilot.press("right_square_bracket")
         await pilot.pause()

@@ -16,6 +16,7 @@ from typing import Callable
 
 from rich.text import Text
 from textual.app import App, SystemCommand
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from store import QueueItem, StatusChange, Store, StoreError
@@ -36,6 +37,7 @@ from .screens.plan import PlanScreen
 from .screens.queue import QueueScreen, day_label
 from .screens.status2 import Status2Screen
 from .screens.triage import TriageScreen
+from .widgets import Line
 
 __all__ = ["BreakdownScreen", "CleanupScreen", "ComposeScreen", "ContactsScreen",
            "DailyReachApp", "DayScreen", "DetailScreen", "EditContactScreen", "HelpScreen", "ImportScreen",
@@ -137,6 +139,18 @@ class DailyReachApp(App):
         for problem in self._keymap_problems:
             self.notify(problem, severity="warning", markup=False)
 
+    def say(self, message: str) -> None:
+        """Confirm a change on the screen's notice line (the last action
+        stays shown there); a screen without one gets a notification.  The
+        line costs no layout, so a status letter repaints at once; toasts
+        stay for warnings and errors, which want attention."""
+        try:
+            line = self.screen.query_one("#notice", Line)
+        except NoMatches:
+            self.notify(message, markup=False)
+            return
+        line.update(Text.assemble((" ✓ ", "bold green"), safe(message)))
+
     def legend(self) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")
         for s in self.store.statuses():
@@ -198,8 +212,7 @@ class DailyReachApp(App):
             self.notify(str(exc), severity="error", markup=False)
             return
         if n == 0:
-            self.notify(f"{name} {'is' if len(contact_ids) == 1 else 'are'} already {what}.",
-                        markup=False)
+            self.say(f"{name} {'is' if len(contact_ids) == 1 else 'are'} already {what}.")
             return
         label = f"{name} → {what}" if len(contact_ids) == 1 else f"{n:,} contacts → {what}"
 
@@ -211,7 +224,7 @@ class DailyReachApp(App):
                 return
             if changes:
                 self.undo_stack.append(Undo(label, batches=[changes[0].batch]))
-                self.notify(f"{label}   (Ctrl+Z undoes)", markup=False)
+                self.say(f"{label}   (Ctrl+Z undoes)")
             if done is not None:
                 done()
             self._refresh_screen()
@@ -244,7 +257,7 @@ class DailyReachApp(App):
             retry = self.store.capacity().retry_days
             what += f" (attempt {item.attempts + 1}; back in {retry} day{'s' if retry != 1 else ''})"
         self.undo_stack.append(Undo(f"{item.name}: {what}", activity_id=activity_id))
-        self.notify(f"{item.name}: {what}   (Ctrl+Z undoes)", markup=False)
+        self.say(f"{item.name}: {what}   (Ctrl+Z undoes)")
         self._refresh_screen()
         return True
 
@@ -259,7 +272,7 @@ class DailyReachApp(App):
         what = (f"{kind} skipped for today" if reason == "skip"
                 else f"{kind} snoozed until {day_label(until, self.store.today())}")
         self.undo_stack.append(Undo(f"{item.name}: {what}", snooze_ids=ids))
-        self.notify(f"{item.name}: {what}   (Ctrl+Z undoes)", markup=False)
+        self.say(f"{item.name}: {what}   (Ctrl+Z undoes)")
         self._refresh_screen()
         return True
 
@@ -285,7 +298,7 @@ class DailyReachApp(App):
             self.notify(f"Could not undo: {exc}", severity="error", markup=False)
             self._refresh_screen()
             return
-        self.notify(f"Undone: {step.label}", markup=False)
+        self.say(f"Undone: {step.label}")
         self._after_undo(contacts)
 
     def action_undo_history(self) -> None:
@@ -296,7 +309,7 @@ class DailyReachApp(App):
             return
         when = result.at.replace("T", " ")[:16]
         skipped = f"; {result.skipped} changed since, left alone" if result.skipped else ""
-        self.notify(f"Undone from history: {result.label} (made {when}){skipped}", markup=False)
+        self.say(f"Undone from history: {result.label} (made {when}){skipped}")
         self._after_undo(list(result.contact_ids))
 
     def _after_undo(self, contact_ids: list[int]) -> None:

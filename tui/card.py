@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from store import Store, StoreError
 
 from .safe import safe
-
-
-class CardScroll(VerticalScroll, can_focus=False):
-    """Scrolls the contact card; never takes focus, so Tab stays on the lists."""
 
 
 class CardScreenMixin:
@@ -23,24 +21,76 @@ class CardScreenMixin:
     NARROW = 100
 
     def action_scroll_card(self, lines: int) -> None:
-        self.query_one(CardScroll).scroll_relative(y=lines, animate=False)
+        self.query_one(ContactCard).scroll_relative(y=lines, animate=False, force=True)
 
     def on_resize(self, event) -> None:
-        self.query_one(CardScroll).display = event.size.width >= self.NARROW
+        self.query_one(ContactCard).display = event.size.width >= self.NARROW
 
 
-class ContactCard(Static):
-    """The focused contact, in full: every value shown literally."""
+class ContactCard(ScrollView, can_focus=False):
+    """The focused contact, in full: every value shown literally.
 
-    _shown: object = None
+    Drawn line by line (Textual's line API) from the wrapped text, and
+    scrolled with ``[`` / ``]``: a new card — after every cursor move and
+    every status letter — only repaints, it never asks for a layout of the
+    screen (a widget whose height follows its text would, each time that
+    height changed).
+    """
 
-    def update(self, content="", *, layout: bool = True) -> None:
+    DEFAULT_CSS = """
+    ContactCard { overflow-x: hidden; overflow-y: hidden; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._text = Text()
+        self._lines: list[Text] | None = None
+        self._wrapped_at = -1
+
+    @property
+    def text(self) -> Text:
+        """What the card shows, before wrapping."""
+        return self._text
+
+    def lines(self) -> list[str]:
+        """Every line of the card as drawn (also those scrolled out of view)."""
+        return [line.plain for line in self._wrap()]
+
+    def update(self, content: Text) -> None:
         # shown again after every reload and cursor move, mostly unchanged:
-        # an unchanged card costs no layout and no repaint
-        if content == self._shown:
+        # an unchanged card costs nothing
+        if content == self._text:
             return
-        self._shown = content
-        super().update(content, layout=layout)
+        self._text = content
+        self._lines = None
+        self._wrap()
+        self.refresh()
+
+    def _wrap(self) -> list[Text]:
+        width = self.scrollable_content_region.width
+        if self._lines is None or width != self._wrapped_at:
+            self._wrapped_at = width
+            self._lines = list(self._text.wrap(self.app.console, width)) if width > 0 else []
+            size = Size(width, len(self._lines))
+            self.set_reactive(ScrollView.virtual_size, size)  # no layout: no scrollbars here
+            self.scroll_to(y=min(self.scroll_y, max(len(self._lines) - self.size.height, 0)),
+                           animate=False, immediate=True)
+        return self._lines
+
+    def on_resize(self) -> None:
+        self._wrap()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        lines = self._wrap()
+        index = self.scroll_offset.y + y
+        base = self.rich_style
+        if not 0 <= index < len(lines):
+            return Strip.blank(width, base)
+        segments = [Segment(seg.text, base + seg.style if seg.style else base)
+                    for seg in lines[index].render(self.app.console) if seg.text != "\n"]
+        return Strip(segments).adjust_cell_length(width, base)
 
     def show(self, store: Store, contact_id: int | None) -> None:
         if contact_id is None:

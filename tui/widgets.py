@@ -94,9 +94,10 @@ class RowList(ScrollView, can_focus=True):
         """Re-read the row count and drop cached pages; keep the cursor index
         (or move it to ``keep``) within range."""
         self._pages.clear()
+        before = self.row_count
         self.row_count = self._count_fn()
         self._empty_text = self._empty() if callable(self._empty) else self._empty
-        self.virtual_size = Size(self.size.width, self.row_count)
+        self._set_rows(before)
         index = self.cursor if keep is None else keep
         self.cursor = max(0, min(index, self.row_count - 1))
         self.refresh()
@@ -152,6 +153,20 @@ class RowList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.row_count)
+
+    def _set_rows(self, before: int) -> None:
+        """Give the scroll range the new row count.  Setting ``virtual_size``
+        asks for a layout of the whole screen; that is only needed when the
+        scrollbar appears or goes (the list is then a column narrower or
+        wider).  Otherwise the range and the scrollbar are updated in place,
+        so a key that takes a row out repaints without a new layout."""
+        size = Size(self.size.width, self.row_count)
+        height = self.size.height
+        if not height or (before > height) != (self.row_count > height):
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
 
     # ------------------------------------------------------------ drawing
     def render_line(self, y: int) -> Strip:

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Input, Static
 
 from store import Store, StoreError
 
-from ..card import CardScreenMixin, CardScroll, ContactCard
+from ..card import CardScreenMixin, ContactCard
 from ..filters import parse_query
 from ..keys import CARD_BINDINGS, CONTACTS_BINDINGS
 from ..safe import row, safe, widths
@@ -55,8 +55,8 @@ class ContactsScreen(CardScreenMixin, Screen):
                 yield Line(id="contacts-header", classes="pane-title")
                 yield RowList(self._count, self._fetch, self._render_contact, on_letter=self._letter,
                               empty="No contacts match.", id="contacts")
-            with CardScroll(id="card-scroll"):
-                yield ContactCard(id="card")
+            yield ContactCard(id="card")
+        yield Line(id="notice")
         yield Line(id="legend")
         yield Footer()
 

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 from store import QueueItem, Store, StoreError
 from store.plan import Levelling
 
-from ..card import CardScreenMixin, CardScroll, ContactCard
+from ..card import CardScreenMixin, ContactCard
 from ..keys import CARD_BINDINGS, OUTCOME_KEYS, QUEUE_BINDINGS
 from ..safe import row, widths
 from ..widgets import Line, RowList
@@ -74,8 +74,8 @@ class QueueScreen(CardScreenMixin, Screen):
                 yield RowList(lambda: self._count("email"), lambda o, n: self._page("email", o, n),
                               self._render_email, on_letter=self._letter,
                               empty=lambda: self._empty("e-mails"), id="emails")
-            with CardScroll(id="card-scroll"):
-                yield ContactCard(id="card")
+            yield ContactCard(id="card")
+        yield Line(id="notice")
         yield Line(id="legend")
         yield Footer()
 

@@ -15,7 +15,7 @@ from store import Store
 
 from ..keys import TRIAGE_BINDINGS
 from ..safe import safe
-from ..widgets import LetterTarget
+from ..widgets import LetterTarget, Line
 from .detail import history_line
 
 
@@ -46,6 +46,7 @@ class TriageScreen(Screen):
         yield Static(id="topbar")
         with VerticalScroll(id="triage"):
             yield LetterTarget(self._letter, id="triage-card")
+        yield Line(id="notice")
         yield Static(id="legend")
         yield Footer()
 
