@@ -13,8 +13,8 @@ from typing import Iterator
 from ..records import Activity, ImportReport, Record
 from ..text import clean
 from .mapping import (
-    DATE_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, Column, detect_profile,
-    has_contact_columns, map_columns,
+    DATE_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, Column, demotion_note, detect_profile,
+    has_contact_columns, map_columns, unique_labels,
 )
 from .source import Source, TextLines
 from .values import MDY, ORDER_NAMES, Ambiguous, excel_date, parse_date
@@ -371,8 +371,7 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     if header_line > 1:
         report.notes.append(f"header found on line {header_line}; "
                             f"{header_line - 1} line(s) above it skipped")
-    report.columns = [(c.label, c.field if c.field != "pair_type" else "type") for c in columns]
-    report.extra_columns = [c.label for c in columns if c.field is None]
+    describe_columns(report, columns)
     order = date_order or _decide_order(src, report, report.format)
     if date_order:
         report.date_order = date_order
@@ -404,8 +403,18 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     return records(), mapper, lines
 
 
+def describe_columns(report: ImportReport, columns: list[Column]) -> None:
+    """The mapping as the summary shows it, with a note for each column an
+    explicit choice pushed out of its field."""
+    report.columns = [(c.label, c.field if c.field != "pair_type" else "type") for c in columns]
+    report.extra_columns = [c.label for c in columns if c.field is None]
+    demoted = [c for c in columns if c.demoted]
+    report.demoted = {c.label: c.demoted for c in demoted}
+    report.notes.extend(demotion_note(c) for c in demoted)
+
+
 def _mentions(row: list[str], overrides: dict[str, str]) -> bool:
-    folded = {c.strip().casefold() for c in row}
+    folded = {c.strip().casefold() for c in row} | {c.casefold() for c in unique_labels(row)}
     return any(h.strip().casefold() in folded for h in overrides)
 
 
@@ -472,8 +481,7 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     while columns and not header[columns[-1].index] and columns[-1].field is None:
         columns.pop()  # read-only openpyxl pads rows with empty trailing cells
     report.header_line = header_line
-    report.columns = [(c.label, c.field if c.field != "pair_type" else "type") for c in columns]
-    report.extra_columns = [c.label for c in columns if c.field is None]
+    describe_columns(report, columns)
     # Dates typed as text in a workbook decide the order like a CSV's do.
     rows_list = list(rows)
     for number, row in enumerate(rows_list, header_line + 1):

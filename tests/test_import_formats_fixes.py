@@ -1,0 +1,224 @@
+"""Format fixes found by a fresh-eyes tester: Outlook's two titles, --map
+winning over the automatic mapping, Google's " ::: " cells, vCard folds in
+the middle of a character, e-mail values, unterminated vCards, tel: URIs,
+very wide headers and the messages for Excel and oversized cells."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from store import Store, StoreError, import_file, preview_file
+from store.formats import ReadOptions
+from store.formats.mapping import map_columns
+
+from conftest import FIXTURES, TODAY
+from test_cli_import import one_clean_error, run
+from test_import_rules import make_xlsx, write
+
+REAL = FIXTURES / "real"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "fixes.db", today=TODAY)
+    yield s
+    s.close()
+
+
+def by_name(s: Store) -> dict[str, dict]:
+    return {c["name"]: c for c in s.contacts()}
+
+
+def values(entries: list[dict]) -> list[tuple[str, str]]:
+    return [(e["type"], e["value"]) for e in entries]
+
+
+# ------------------------------------------------------- 1. Outlook's titles
+OUTLOOK = ('"First Name","Last Name","Title","E-mail Address","Job Title","Company"\r\n'
+           '"Ann","Lee","Dr.","ann@acme.test","Head of Sales","Acme"\r\n')
+
+
+def test_outlook_title_is_the_honorific_and_job_title_the_job(tmp_path, store):
+    report = import_file(store, write(tmp_path, "outlook.csv", OUTLOOK))
+    assert report.format == "outlook"
+    [c] = store.contacts()
+    assert (c["title"], c["company"]) == ("Head of Sales", "Acme")
+    assert c["extra"] == {"Title": "Dr."}
+    assert ("Title", None) in report.columns and ("Job Title", "title") in report.columns
+    assert report.extra_columns == ["Title"]
+
+
+def test_outlook_export_header_order_keeps_the_honorific_as_extra(tmp_path, store):
+    # Outlook writes "Title" first, then the names, then "Job Title" further on
+    text = ("Title,First Name,Middle Name,Last Name,Suffix,Company,Department,Job Title,"
+            "Business Phone,E-mail Address\r\n"
+            "Mr.,Bo,,Bell,,Bolt,Sales,Buyer,+1 415 555 0100,bo@bolt.test\r\n")
+    report = import_file(store, write(tmp_path, "outlook-full.csv", text))
+    assert report.format == "outlook"
+    [c] = store.contacts()
+    assert c["title"] == "Buyer"
+    assert c["extra"] == {"Title": "Mr.", "Department": "Sales"}
+
+
+def test_a_plain_file_with_job_title_makes_title_the_honorific(tmp_path, store):
+    import_file(store, write(tmp_path, "both.csv", "Name,Title,Job Title\r\nAnn Lee,Dr.,Buyer\r\n"))
+    [c] = store.contacts()
+    assert (c["title"], c["extra"]) == ("Buyer", {"Title": "Dr."})
+
+
+def test_act_title_stays_the_job_title(tmp_path, store):
+    report = import_file(store, write(tmp_path, "act.csv",
+                                      "Contact,Company,Title,ID/Status,Record Manager\r\n"
+                                      "Ann Lee,Acme,Head of Sales,Prospect,Chris\r\n"))
+    assert report.format == "act"
+    [c] = store.contacts()
+    assert (c["title"], c["extra"]) == ("Head of Sales", {})
+
+
+# ------------------------------------------------------- 2. --map wins
+def test_map_onto_an_auto_mapped_field_wins_and_demotes_the_other(tmp_path, store):
+    path = write(tmp_path, "jobs.csv", "Name,Title,Job\nAnn,,Boss\nBob,CTO,Chief\n")
+    report = import_file(store, path, ReadOptions(mapping={"Job": "title"}))
+    contacts = by_name(store)
+    assert (contacts["Ann"]["title"], contacts["Ann"]["extra"]) == ("Boss", {})
+    assert (contacts["Bob"]["title"], contacts["Bob"]["extra"]) == ("Chief", {"Title": "CTO"})
+    assert report.columns == [("Name", "name"), ("Title", None), ("Job", "title")]
+    assert report.extra_columns == ["Title"]
+    assert report.notes == ["column 'Title' kept as extra data: title comes from 'Job', "
+                            "as you mapped it"]
+
+
+def test_map_onto_notes_when_a_notes_column_exists(tmp_path, store):
+    path = write(tmp_path, "notes.csv", "Name,Notes,Region\r\nAnn,call after 5,West\r\n")
+    report = import_file(store, path, ReadOptions(mapping={"Region": "notes"}))
+    [c] = store.contacts()
+    assert (c["notes"], c["extra"]) == ("West", {"Notes": "call after 5"})
+    assert report.columns == [("Name", "name"), ("Notes", None), ("Region", "notes")]
+
+
+def test_map_onto_a_multi_valued_field_keeps_both_columns(tmp_path, store):
+    path = write(tmp_path, "mails.csv", "Name,E-mail,Private\r\nAnn,ann@work.test,ann@home.test\r\n")
+    report = import_file(store, path, ReadOptions(mapping={"Private": "email"}))
+    [c] = store.contacts()
+    assert values(c["emails"]) == [("work", "ann@work.test"), ("work", "ann@home.test")]
+    assert report.extra_columns == [] and report.notes == []
+
+
+def test_two_maps_onto_one_single_valued_field_are_refused(tmp_path, store):
+    path = write(tmp_path, "jobs.csv", "Name,Title,Job\nAnn,CTO,Boss\n")
+    with pytest.raises(StoreError, match="'Title' and 'Job' both feed title"):
+        import_file(store, path, ReadOptions(mapping={"Title": "title", "Job": "title"}))
+    assert store.count_contacts() == 0
+
+
+def test_map_names_a_repeated_header_by_its_shown_label(tmp_path, store):
+    path = write(tmp_path, "twice.csv", "Name,Job,Job\r\nAnn,Boss,Chief\r\n")
+    report = import_file(store, path, ReadOptions(mapping={"Job (2)": "title"}))
+    [c] = store.contacts()
+    # "Job" alone is the alias of title too: the chosen "Job (2)" wins it
+    assert (c["title"], c["extra"]) == ("Chief", {"Job": "Boss"})
+    assert report.columns == [("Name", "name"), ("Job", None), ("Job (2)", "title")]
+
+
+def test_cli_summary_and_json_show_the_demoted_column(tmp_path):
+    csv = tmp_path / "jobs.csv"
+    csv.write_text("Name,Title,Job\nAnn,,Boss\nBob,CTO,Chief\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    out = run("import", str(csv), "--map", "Job=title", "--dry-run", db=db)
+    assert out.returncode == 0, out.stderr
+    assert "  kept as extra data: Title\n" in out.stdout
+    assert "  note: column 'Title' kept as extra data: title comes from 'Job', as you mapped it\n" \
+        in out.stdout
+    import json
+
+    notes = tmp_path / "notes.csv"
+    notes.write_text("Name,Notes,Region\nAnn,n1,West\n", encoding="utf-8")
+    out = run("import", str(notes), "--map", "Region=notes", "--dry-run", "--json", db=db)
+    data = json.loads(out.stdout)
+    assert data["columns"] == [{"header": "Name", "field": "name"},
+                               {"header": "Notes", "field": None},
+                               {"header": "Region", "field": "notes"}]
+    assert data["extra_columns"] == ["Notes"]
+
+
+# ------------------------------------------------------- 8. wide headers
+def test_thousands_of_repeated_headers_are_mapped_in_linear_time():
+    headers = ["Name"] + ["x"] * 40_000 + ["x (3)"]
+    start = time.perf_counter()
+    columns = map_columns(headers, None)
+    elapsed = time.perf_counter() - start
+    labels = [c.label for c in columns]
+    assert labels[:4] == ["Name", "x", "x (2)", "x (3)"]
+    assert labels[40_000] == "x (40000)"
+    assert labels[-1] == "x (3) (2)"  # a header that reads like a made-up label stays distinct
+    assert len(set(labels)) == len(labels)
+    assert elapsed < 5, elapsed  # was minutes (quadratic)
+
+
+def test_a_file_with_a_very_wide_repeated_header_imports(tmp_path, store):
+    header = ",".join(["Name"] + ["x"] * 20_000)
+    row = ",".join(["Ann Lee", "a"] + [""] * 19_998 + ["z"])
+    start = time.perf_counter()
+    report = import_file(store, write(tmp_path, "wide.csv", header + "\n" + row + "\n"))
+    assert time.perf_counter() - start < 20  # was about a minute
+    [c] = store.contacts()
+    assert c["extra"] == {"x": "a", "x (20000)": "z"}
+    assert len(report.extra_columns) == 20_000
+
+
+# ------------------------------------------------------- 2. the import screen
+async def test_import_screen_field_choice_demotes_the_auto_mapped_column(tmp_path):
+    from textual.widgets import OptionList
+
+    from store.formats import FIELDS
+    from tui.app import DailyReachApp
+    from tui.widgets import RowList
+
+    from test_tui_import import SIZE, rows, wait_idle
+
+    path = tmp_path / "jobs.csv"
+    path.write_text("Name,Title,Job\nAnn,,Boss\nBob,CTO,Chief\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+
+    async def choose(index: int, field: str) -> None:
+        screen.set_focus(columns)
+        columns.cursor = index
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one(OptionList).highlighted = list(FIELDS).index(field)
+        await pilot.press("enter")
+        await wait_idle(app, pilot, screen)
+
+    def shown(index: int) -> str:
+        return str(screen._render_column(rows(columns)[index], 80))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        columns = screen.query_one("#import-columns", RowList)
+        # "Job" is an alias of title too, but "Title" came first
+        assert rows(columns) == [("Name", "name"), ("Title", "title"), ("Job", None)]
+        await choose(2, "title")
+        assert rows(columns) == [("Name", "name"), ("Title", None), ("Job", "title")]
+        assert "extra data (Job feeds title)" in shown(1)
+        assert "title (you)" in shown(2)
+        assert "column 'Title' kept as extra data" in str(screen.query_one("#import-info").render())
+        # choosing Title again takes the field back: the earlier choice is dropped
+        await choose(1, "title")
+        assert screen.mapping == {"Title": "title"}
+        assert rows(columns) == [("Name", "name"), ("Title", "title"), ("Job", None)]
+        assert "extra data (Title feeds title)" in shown(2)
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+    contacts = by_name(store)
+    assert (contacts["Bob"]["title"], contacts["Bob"]["extra"]) == ("CTO", {"Job": "Chief"})
+    store.close()
