@@ -144,6 +144,78 @@ def test_cli_summary_and_json_show_the_demoted_column(tmp_path):
     assert data["extra_columns"] == ["Notes"]
 
 
+# ------------------------------------------------------- 3. Google " ::: "
+def test_google_cells_with_several_values_become_several_entries(tmp_path, store):
+    text = ("Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,"
+            "Phone 1 - Type,Phone 1 - Value,Group Membership\r\n"
+            "Jane Doe,Jane,Doe,* Work,jane@work.test ::: jane2@work.test,Mobile,"
+            "+1 555 555 0100 ::: +1 555 555 0101,* My Contacts ::: Friends\r\n")
+    report = import_file(store, write(tmp_path, "google.csv", text))
+    assert report.format == "google"
+    [c] = store.contacts()
+    assert values(c["emails"]) == [("work", "jane@work.test"), ("work", "jane2@work.test")]
+    assert values(c["phones"]) == [("mobile", "+1 555 555 0100"), ("mobile", "+1 555 555 0101")]
+    assert [p["norm"] for p in c["phones"]] == ["+15555550100", "+15555550101"]
+    # other cells keep the separator as written
+    assert c["extra"] == {"Group Membership": "* My Contacts ::: Friends"}
+
+
+# ------------------------------------------------------- 5. e-mail values
+def test_split_emails_by_hand():
+    from store.formats.values import split_emails
+
+    assert split_emails("ann@x.test") == (["ann@x.test"], [])
+    assert split_emails("MailTo:d@x.com") == (["d@x.com"], [])
+    assert split_emails("Eve <eve@x.com>") == (["eve@x.com"], [])
+    assert split_emails("Lee, Ann <ann@x.com>") == (["ann@x.com"], [])
+    assert split_emails("f@x.com; f2@x.com,f3@x.com") == (["f@x.com", "f2@x.com", "f3@x.com"], [])
+    assert split_emails("a@x.com ::: b@x.com") == (["a@x.com", "b@x.com"], [])
+    assert split_emails("not an email") == ([], ["not an email"])
+    assert split_emails("john@@x.com") == ([], ["john@@x.com"])
+    assert split_emails("@x.com; ok@x.com; x@") == (["ok@x.com"], ["@x.com", "x@"])
+    assert split_emails("ann lee@x.com") == ([], ["ann lee@x.com"])
+    assert split_emails("a@x.com b@x.com") == (["a@x.com", "b@x.com"], [])
+    assert split_emails("'ann@x.com'") == (["ann@x.com"], [])
+    assert split_emails("o'brien@x.com") == (["o'brien@x.com"], [])
+
+
+def test_email_cells_are_checked_split_and_cleaned(tmp_path, store):
+    text = ("Name,E-mail,Personal E-mail\n"
+            "A,not an email,\n"  # line 2
+            "B,john@@x.com,\n"  # line 3
+            "D,mailto:d@x.com,\n"
+            "E,Eve <eve@x.com>,\n"
+            "F,f@x.com; f2@x.com,f3@home.test\n"
+            "E,eve@x.com,\n")  # line 7: the same contact as line 5
+    report = import_file(store, write(tmp_path, "mails.csv", text))
+    contacts = by_name(store)
+    assert sorted(contacts) == ["A", "B", "D", "E", "F"]
+    assert (contacts["A"]["emails"], contacts["A"]["extra"]) == ([], {"E-mail": "not an email"})
+    assert (contacts["B"]["emails"], contacts["B"]["extra"]) == ([], {"E-mail": "john@@x.com"})
+    assert values(contacts["D"]["emails"]) == [("work", "d@x.com")]
+    assert values(contacts["E"]["emails"]) == [("work", "eve@x.com")]
+    assert values(contacts["F"]["emails"]) == [("work", "f@x.com"), ("work", "f2@x.com"),
+                                               ("home", "f3@home.test")]
+    assert report.warnings == [
+        (2, "E-mail: 'not an email' is not an e-mail address (expected name@domain); kept as extra data"),
+        (3, "E-mail: 'john@@x.com' is not an e-mail address (expected name@domain); kept as extra data"),
+    ]
+    assert (report.added, report.merged, report.skipped) == (5, 1, [])
+    # a later file matches by the cleaned address
+    again = import_file(store, write(tmp_path, "again.csv", "Name,E-mail\nE,EVE@x.com\n"))
+    assert (again.added, again.unchanged) == (0, 1)
+
+
+def test_vcard_email_values_are_checked_too(tmp_path, store):
+    text = ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Lee\r\nEMAIL:mailto:ann@x.test\r\n"
+            "EMAIL;TYPE=home:Ann <ann@home.test>\r\nEMAIL:call me\r\nEND:VCARD\r\n")
+    report = import_file(store, write(tmp_path, "mail.vcf", text))
+    [c] = store.contacts()
+    assert values(c["emails"]) == [("work", "ann@x.test"), ("home", "ann@home.test")]
+    assert c["extra"] == {"E-mail": "call me"}
+    assert [line for line, _ in report.warnings] == [1]
+
+
 # ------------------------------------------------------- 8. wide headers
 def test_thousands_of_repeated_headers_are_mapped_in_linear_time():
     headers = ["Name"] + ["x"] * 40_000 + ["x (3)"]

@@ -17,7 +17,10 @@ from .mapping import (
     has_contact_columns, map_columns, unique_labels,
 )
 from .source import Source, TextLines
-from .values import MDY, ORDER_NAMES, Ambiguous, excel_date, parse_date
+from .values import (
+    MDY, MULTI_SEPARATOR, ORDER_NAMES, Ambiguous, add_emails, excel_date, parse_date,
+    plain_email,
+)
 
 #: A cell may hold this many characters (long notes are real; a runaway
 #: quote that swallows the rest of a large file is not).
@@ -64,7 +67,8 @@ class RowMapper:
     """
 
     def __init__(self, columns: list[Column], report: ImportReport, *, today: date,
-                 date_order: str | None, default_order: str | None = None):
+                 date_order: str | None, default_order: str | None = None,
+                 profile: str | None = None):
         self.columns = columns
         self.report = report
         self.today = today
@@ -75,8 +79,9 @@ class RowMapper:
         self.raw_statuses: Counter = Counter()
         self.scalars: list[tuple[int, str, bool]] = []  # (index, field, multiline)
         self.extras: list[tuple[int, str]] = []
-        self.emails: list[tuple[int, str, int | None]] = []  # (index, type, type column)
-        self.phones: list[tuple[int, str, str, int | None]] = []  # (index, type, label, type column)
+        self.emails: list[tuple[int, str, int | None, str]] = []  # (index, type, type column, label)
+        # (index, type, label, type column, may hold several numbers joined by " ::: ")
+        self.phones: list[tuple[int, str, str, int | None, bool]] = []
         self.dates: list[tuple[int, str, str]] = []  # (index, field, label)
         self.extension: int | None = None
         taken: set[str] = set()
@@ -87,11 +92,12 @@ class RowMapper:
             if f is None or f == "extra":
                 self.extras.append((c.index, c.label))
             elif f == "email" and c.type_index is not None:
-                self.emails.append((c.index, "", c.type_index))
+                self.emails.append((c.index, "", c.type_index, c.label))
             elif f in EMAIL_FIELDS:
-                self.emails.append((c.index, EMAIL_FIELDS[f], None))
+                self.emails.append((c.index, EMAIL_FIELDS[f], None, c.label))
             elif f in PHONE_FIELDS:
-                self.phones.append((c.index, PHONE_FIELDS[f], c.label, c.type_index))
+                self.phones.append((c.index, PHONE_FIELDS[f], c.label, c.type_index,
+                                    profile == "google" or c.how == "pair"))
             elif f in DATE_FIELDS:
                 self.dates.append((c.index, f, c.label))
             elif f == "extension":
@@ -102,8 +108,13 @@ class RowMapper:
                 taken.add(f)
                 self.scalars.append((c.index, f, f in _MULTILINE))
         self.labels = {c.field: c.label for c in reversed(columns) if c.field}
-        self.sort_emails = all(t is None for _, _, t in self.emails)
+        self.sort_emails = all(t is None for _, _, t, _ in self.emails)
         self.text_row = True  # rows are lists of str (CSV); Excel rows are not
+
+    def _phone(self, line: int, label: str, kind: str, value: str, phones: list) -> None:
+        if not _HAS_DIGIT.search(value):
+            self.report.warn(line, f"{label}: {value!r} has no digits; kept as written")
+        phones.append({"type": kind, "value": value})
 
     def label_for(self, index: int) -> str:
         return f"Column {index + 1}"
@@ -136,7 +147,7 @@ class RowMapper:
                         value = _text(raw, True)
                         if value:
                             extra[label] = value
-        for index, kind, type_index in self.emails:
+        for index, kind, type_index, label in self.emails:
             if index < n:
                 raw = cells[index]
                 if raw:
@@ -144,12 +155,16 @@ class RowMapper:
                     if value:
                         if type_index is not None:
                             kind = _type_name(cells[type_index] if type_index < n else "", "other")
-                        rec.emails.append({"type": kind, "value": value})
+                        if plain_email(value):
+                            rec.emails.append({"type": kind, "value": value})
+                        else:
+                            add_emails(rec.emails, extra, value, kind, label,
+                                       lambda message: self.report.warn(line, message))
         if len(rec.emails) > 1 and self.sort_emails:
             # the work address (Act!'s E-mail) is the one to write to
             rec.emails.sort(key=_not_work)
         phones = rec.phones
-        for index, kind, label, type_index in self.phones:
+        for index, kind, label, type_index, several in self.phones:
             if index < n:
                 raw = cells[index]
                 if raw:
@@ -157,9 +172,16 @@ class RowMapper:
                     if value:
                         if type_index is not None:
                             kind = _type_name(cells[type_index] if type_index < n else "", "other")
+                        if several and MULTI_SEPARATOR in value:
+                            # Google: "+1 555 0100 ::: +1 555 0101", one type
+                            for number in value.split(MULTI_SEPARATOR):
+                                if number.strip():
+                                    self._phone(line, label, kind, number.strip(), phones)
+                            continue
                         if not _HAS_DIGIT.search(value):
-                            self.report.warn(line, f"{label}: {value!r} has no digits; kept as written")
-                        phones.append({"type": kind, "value": value})
+                            self._phone(line, label, kind, value, phones)
+                        else:
+                            phones.append({"type": kind, "value": value})
         if n > self.width:
             extra_cells = [i for i in range(self.width, n) if cells[i] not in (None, "")]
             if extra_cells:
@@ -376,7 +398,7 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     if date_order:
         report.date_order = date_order
     mapper = RowMapper(columns, report, today=today, date_order=order,
-                       default_order=_EXPORTER_DATE_ORDER.get(report.format))
+                       default_order=_EXPORTER_DATE_ORDER.get(report.format), profile=report.format)
 
     def records() -> Iterator[Record]:
         line = header_line + 1
@@ -491,7 +513,7 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     order = date_order or _decide_order(src, report, "xlsx")
     if date_order:
         report.date_order = date_order
-    mapper = RowMapper(columns, report, today=today, date_order=order)
+    mapper = RowMapper(columns, report, today=today, date_order=order, profile=guess)
     mapper.text_row = False
     total = max(len(rows_list), 1)
     progress = [0.0]

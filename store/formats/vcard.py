@@ -17,6 +17,7 @@ from typing import Iterator
 from ..records import ImportReport, Record
 from ..text import clean
 from .source import Source, TextLines
+from .values import add_emails
 
 _BINARY_PROPS = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _SKIP_PROPS = {"VERSION", "PRODID", "REV", "X-ABUID", "X-ABSHOWAS", "X-ABADR", "X-ABLABEL",
@@ -150,7 +151,7 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
             text = "BEGIN:VCARD\r\n" + "\r\n".join(logical) + "\r\nEND:VCARD\r\n"
             try:
                 card = vobject.readOne(text, ignoreUnreadable=False)
-                rec = _record(start, card)
+                rec = _record(start, card, report)
             except Exception as exc:  # vobject raises several types for damaged cards
                 reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
                 report.skip(start, f"this vCard could not be read ({reason})")
@@ -192,9 +193,10 @@ def _label(card, group: str) -> str:
     return ""
 
 
-def _record(line: int, card) -> Record | None:
+def _record(line: int, card, report: ImportReport) -> Record | None:
     rec = Record(line=line)
     extra: dict[str, list[str]] = {}
+    bad_emails: dict[str, str] = {}  # EMAIL values that are not addresses
     orgs, titles, notes = [], [], []
     pref_email = None
     for child in card.getChildren():
@@ -213,12 +215,15 @@ def _record(line: int, card) -> Record | None:
             if text:
                 types = _types(child)
                 kind = label.lower() or next((t for t in types if t in ("work", "home")), "other" if types else "work")
-                entry = {"type": kind, "value": text}
-                rec.emails.append(entry)
-                if pref_email is None and ("pref" in [str(t).lower() for t in child.params.get("TYPE", [])]
-                                           or "PREF" in [str(s).upper() for s in child.singletonparams]
-                                           or child.params.get("PREF")):
-                    pref_email = entry
+                before = len(rec.emails)
+                key = f"E-mail ({label})" if label else "E-mail"
+                add_emails(rec.emails, bad_emails, text, kind, key,
+                           lambda message: report.warn(line, message))
+                if pref_email is None and len(rec.emails) > before and (
+                        "pref" in [str(t).lower() for t in child.params.get("TYPE", [])]
+                        or "PREF" in [str(s).upper() for s in child.singletonparams]
+                        or child.params.get("PREF")):
+                    pref_email = rec.emails[before]
         elif name == "TEL":
             text = _text(value)
             if text:
@@ -279,6 +284,7 @@ def _record(line: int, card) -> Record | None:
     if not rec.name and "Nickname" in extra:
         rec.name = extra["Nickname"][0]
     rec.extra = {k: "; ".join(v) for k, v in extra.items()}
+    rec.extra.update(bad_emails)
     if not (rec.display_name() or rec.company or rec.emails or rec.phones):
         return None
     return rec
