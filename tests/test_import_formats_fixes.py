@@ -160,6 +160,44 @@ def test_google_cells_with_several_values_become_several_entries(tmp_path, store
     assert c["extra"] == {"Group Membership": "* My Contacts ::: Friends"}
 
 
+# ------------------------------------------------------- 4. folds in a character
+SPLIT = b"FN:Zo\xc3\r\n \xab Folded\r\n"
+
+
+@pytest.mark.parametrize("rest, encoding", [
+    (b"ORG:Caf\xc3\xa9\r\n", "utf-8"),  # otherwise UTF-8 (was "ZoÃ« Folded")
+    (b"ORG:Acme\r\n", "utf-8"),  # otherwise ASCII (was read as cp932: "Zoﾃｫ Folded")
+])
+def test_a_fold_inside_a_utf8_character_is_mended(tmp_path, store, rest, encoding):
+    data = b"BEGIN:VCARD\r\nVERSION:3.0\r\n" + SPLIT + rest + b"END:VCARD\r\n"
+    report = import_file(store, write(tmp_path, "fold.vcf", data))
+    [c] = store.contacts()
+    assert c["name"] == "Zoë Folded"
+    assert report.encoding == encoding and report.warnings == []
+
+
+def test_mended_folds_keep_line_numbers_and_quoted_printable(tmp_path, store):
+    # a character split over two folds (a 4-byte emoji), a LF-only file,
+    # a quoted-printable card after it, then a card that cannot be read
+    data = (b"BEGIN:VCARD\nVERSION:3.0\nFN:Sun \xf0\n \x9f\n \x98\x80 Day\nEND:VCARD\n"
+            b"BEGIN:VCARD\nVERSION:2.1\n"
+            b"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=\n=BCrgen\nEND:VCARD\n"
+            b"BEGIN:VCARD\nVERSION:3.0\nFN:Bad\nBDAY;VALUE=\"unclosed:1970\nEND:VCARD\n")
+    report = import_file(store, write(tmp_path, "folds.vcf", data))
+    assert sorted(c["name"] for c in store.contacts()) == ["Jürgen Müller", "Sun \U0001F600 Day"]
+    assert [line for line, _ in report.skipped] == [12]  # the third card's BEGIN:VCARD
+
+
+def test_folds_of_a_legacy_code_page_vcard_are_untouched(tmp_path, store):
+    # cp1252 "Ã" at a fold followed by "«": the same bytes once unfolded,
+    # and the file keeps reading as the code page it is
+    data = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Müller\r\nNOTE:Ã\r\n «quoted» text\r\n"
+            "END:VCARD\r\n").encode("cp1252")
+    import_file(store, write(tmp_path, "cp.vcf", data), ReadOptions(encoding="cp1252"))
+    [c] = store.contacts()
+    assert (c["name"], c["notes"]) == ("Zoë Müller", "Ã«quoted» text")
+
+
 # ------------------------------------------------------- 5. e-mail values
 def test_split_emails_by_hand():
     from store.formats.values import split_emails
@@ -214,6 +252,73 @@ def test_vcard_email_values_are_checked_too(tmp_path, store):
     assert values(c["emails"]) == [("work", "ann@x.test"), ("home", "ann@home.test")]
     assert c["extra"] == {"E-mail": "call me"}
     assert [line for line, _ in report.warnings] == [1]
+
+
+# ------------------------------------------------------- 6. unterminated vCards
+GOOD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann One\r\nEND:VCARD\r\n"  # lines 1-4
+
+
+def test_a_last_vcard_without_end_is_read_to_the_end_of_the_file(tmp_path, store):
+    text = GOOD + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Two\r\nEMAIL:bo@x.test\r\n"
+    report = import_file(store, write(tmp_path, "open.vcf", text))
+    assert sorted(c["name"] for c in store.contacts()) == ["Ann One", "Bo Two"]
+    assert by_name(store)["Bo Two"]["email"] == "bo@x.test"
+    assert report.warnings == [(5, "this vCard has no END:VCARD; it was read up to the end of the file")]
+
+
+def test_a_vcard_without_end_before_another_ends_where_the_next_begins(tmp_path, store):
+    text = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Two\r\n"  # lines 1-3, no END
+            + GOOD)  # lines 4-7
+    report = import_file(store, write(tmp_path, "middle.vcf", text))
+    assert sorted(c["name"] for c in store.contacts()) == ["Ann One", "Bo Two"]
+    assert report.warnings == [
+        (1, "this vCard has no END:VCARD; it was read up to line 3, where the next vCard starts")]
+
+
+def test_an_unterminated_last_vcard_that_cannot_be_read_is_skipped(tmp_path, store):
+    text = GOOD + 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad\r\nBDAY;VALUE="unclosed:1970\r\n'
+    report = import_file(store, write(tmp_path, "bad-end.vcf", text))
+    assert [c["name"] for c in store.contacts()] == ["Ann One"]
+    [(line, reason)] = report.skipped
+    assert line == 5 and reason.startswith(
+        "this vCard has no END:VCARD and could not be read up to the end of the file (")
+
+
+def test_a_damaged_begin_line_between_cards_skips_only_that_card(tmp_path, store):
+    text = (GOOD + "BEGIN:VCAR\r\nFN:Typo\r\nEND:VCARD\r\n"  # lines 5-7
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy Three\r\nEND:VCARD\r\n")
+    report = import_file(store, write(tmp_path, "typo.vcf", text))
+    assert sorted(c["name"] for c in store.contacts()) == ["Ann One", "Cy Three"]
+    assert report.skipped == [(5, "'BEGIN:VCAR' does not start a vCard (expected BEGIN:VCARD); "
+                                  "its lines up to the next END:VCARD were skipped")]
+    assert report.rows == 3
+
+
+def test_a_file_with_no_complete_vcard_is_still_refused(tmp_path, store):
+    with pytest.raises(StoreError, match="line 1: the vCard that starts on line 1 has no END:VCARD "
+                                         "and the file has no complete vCard"):
+        import_file(store, write(tmp_path, "open.vcf", "BEGIN:VCARD\r\nFN:Ann\r\nBEGIN:VCARD\r\nFN:Bo\r\n"))
+    assert store.count_contacts() == 0
+
+
+@pytest.mark.skipif(not (REAL / "monicahq__monica__broken_vcard_stub.vcard").exists(),
+                    reason="shared fixtures not present")
+def test_the_broken_stub_fixture_is_still_refused_with_one_message(tmp_path):
+    result = run("import", str(REAL / "monicahq__monica__broken_vcard_stub.vcard"),
+                 db=tmp_path / "c.db")
+    one_clean_error(result, "line 1", "'BEGIN:VCAR' does not start a vCard", "nothing was imported")
+
+
+# ------------------------------------------------------- 7. tel: URIs
+def test_vcard4_tel_uri_loses_its_scheme_and_gives_its_extension(tmp_path, store):
+    text = ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Lee\r\n"
+            "TEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100;ext=42\r\n"
+            "TEL;VALUE=uri:tel:+1-555-555-0199\r\nEND:VCARD\r\n")
+    import_file(store, write(tmp_path, "tel.vcf", text))
+    [c] = store.contacts()
+    assert [(p["type"], p["value"], p.get("ext")) for p in c["phones"]] == [
+        ("work", "+1-555-555-0100", "42"), ("work", "+1-555-555-0199", None)]
+    assert [p["norm"] for p in c["phones"]] == ["+15555550100", "+15555550199"]
 
 
 # ------------------------------------------------------- 8. wide headers
