@@ -346,6 +346,98 @@ def test_a_file_with_a_very_wide_repeated_header_imports(tmp_path, store):
     assert len(report.extra_columns) == 20_000
 
 
+# ------------------------------------------------------- 9. messages
+def test_old_xls_refusal_is_one_clear_sentence(tmp_path, store):
+    path = write(tmp_path, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(StoreError) as err:
+        import_file(store, path)
+    assert str(err.value) == (f"{path}: this is an old-style Excel or Word file (.xls or .doc), "
+                              "which cannot be imported: save it as .xlsx or CSV and import that")
+
+
+def test_empty_workbook_says_the_sheet_is_empty(tmp_path, store):
+    from openpyxl import Workbook
+
+    path = tmp_path / "empty.xlsx"
+    Workbook().save(path)
+    with pytest.raises(StoreError) as err:
+        import_file(store, path)
+    assert str(err.value) == f"{path}: sheet 'Sheet' is empty"
+
+
+def test_a_first_sheet_without_contacts_names_the_other_sheets(tmp_path, store):
+    path = make_xlsx(tmp_path / "book.xlsx", {
+        "Summary": [["Quarter", "Total"], ["Q1", 12]],
+        "Contacts": [["Name", "E-mail"], ["Ann Lee", "ann@x.test"]],
+        "Notes": [],
+    })
+    with pytest.raises(StoreError) as err:
+        import_file(store, path)
+    assert str(err.value).endswith(
+        "sheet 'Summary': no contact columns in the header: expected names such as Name, First Name, "
+        "Company or E-mail; the workbook's other sheets: 'Contacts', 'Notes' "
+        "(choose one with --sheet NAME)")
+    with pytest.raises(StoreError, match="sheet 'Notes' is empty; the workbook's other sheets: "
+                                         "'Summary', 'Contacts'"):
+        import_file(store, path, ReadOptions(sheet="Notes"))
+    header_only = make_xlsx(tmp_path / "header.xlsx", {"Empty": [["Name", "E-mail"]],
+                                                       "Full": [["Name"], ["Bo"]]})
+    with pytest.raises(StoreError, match="sheet 'Empty' has a header on row 1 but no rows below it; "
+                                         "the workbook's other sheets: 'Full'"):
+        import_file(store, header_only)
+    import_file(store, path, ReadOptions(sheet="Contacts"))
+    assert [c["name"] for c in store.contacts()] == ["Ann Lee"]
+
+
+def test_sheet_on_a_text_file_is_refused_and_encoding_on_a_workbook_noted(tmp_path, store):
+    csv = write(tmp_path, "a.csv", "Name\r\nAnn\r\n")
+    with pytest.raises(StoreError, match="--sheet 'Contacts': this is a CSV/text file, not an Excel "
+                                         "workbook"):
+        import_file(store, csv, ReadOptions(sheet="Contacts"))
+    vcf = write(tmp_path, "a.vcf", GOOD)
+    with pytest.raises(StoreError, match="this is a vCard file"):
+        import_file(store, vcf, ReadOptions(sheet="1"))
+    assert store.count_contacts() == 0
+    book = make_xlsx(tmp_path / "book.xlsx", {"Contacts": [["Name"], ["Ann"]]})
+    report = import_file(store, book, ReadOptions(encoding="cp1252"))
+    assert report.added == 1
+    assert "--encoding cp1252 was not used: an Excel workbook records the encoding of its own text" \
+        in report.notes
+
+
+def test_an_oversized_cell_is_named_as_such(tmp_path, store):
+    path = tmp_path / "huge.csv"
+    with open(path, "w", encoding="ascii") as fh:
+        # the early date settles the day/month order, so the scan stops there
+        fh.write("Name,Notes,Created\nAnn,short,13/3/2021\nBo,")
+        fh.write("x" * (65 * 1024 * 1024))
+        fh.write(",\nCy,ok,\n")
+    with pytest.raises(StoreError) as err:
+        import_file(store, path)
+    assert str(err.value) == (f"{path}: line 3: a cell is over the size limit of 64 MiB (a quote "
+                              "that is never closed can also make one); nothing was imported")
+    assert store.count_contacts() == 0
+
+
+def test_formula_cells_without_a_saved_value_are_named(tmp_path, store):
+    # openpyxl writes formulas without calculating them, as many generators do
+    path = make_xlsx(tmp_path / "formulas.xlsx", {"Contacts": [
+        ["First Name", "Last Name", "Name", "E-mail"],
+        ["Ann", "Lee", '=A2&" "&B2', "ann@x.test"],
+        ["Bo", "Bell", "Bo Bell", "bo@x.test"],
+    ]})
+    report = import_file(store, path)
+    assert sorted(c["name"] for c in store.contacts()) == ["Ann Lee", "Bo Bell"]
+    assert report.warnings == [(2, "cell C2 holds a formula with no saved value (the program that "
+                                   "wrote the file did not calculate it); read as empty — open and "
+                                   "save the file in Excel to keep its value")]
+
+
+def test_preview_of_a_workbook_without_formulas_warns_nothing(tmp_path):
+    path = make_xlsx(tmp_path / "plain.xlsx", {"Contacts": [["Name", "Phone"], ["Ann", "555 0100"]]})
+    assert preview_file(path).warnings == []
+
+
 # ------------------------------------------------------- 2. the import screen
 async def test_import_screen_field_choice_demotes_the_auto_mapped_column(tmp_path):
     from textual.widgets import OptionList

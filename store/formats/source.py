@@ -53,12 +53,12 @@ MAGIC = [
     (b"%PDF", "a PDF document"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls/.doc); save it as .xlsx or CSV"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
     (b"\x7fELF", "a program"),
 ]
+OLD_OFFICE = b"\xd0\xcf\x11\xe0"  # .xls, .doc: readable once saved in a newer format
 
 
 @dataclass
@@ -124,6 +124,9 @@ def open_source(path, encoding: str | None = None) -> Source:
     if head.startswith(b"PK\x03\x04"):
         src.kind = "zip"
         return src
+    if head.startswith(OLD_OFFICE):
+        raise src.error("this is an old-style Excel or Word file (.xls or .doc), which cannot "
+                        "be imported: save it as .xlsx or CSV and import that")
     for magic, what in MAGIC:
         if head.startswith(magic):
             raise src.error(f"this is {what}, a binary file, not a contact export")

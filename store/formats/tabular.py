@@ -378,7 +378,8 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     except StopIteration:
         pass
     except csv.Error as exc:
-        raise src.error(f"unreadable text near the header ({exc})", reader.line_num or 1) from None
+        raise src.error(_csv_problem(exc, "unreadable text near the header"),
+                        reader.line_num or 1) from None
     if header is None:
         if overrides:
             map_columns(sample_header(sample, delimiter), None, overrides)  # names the bad header
@@ -408,7 +409,8 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise src.error(f"badly quoted field ({exc}); nothing was imported", line) from None
+                raise src.error(_csv_problem(exc, "badly quoted field") + "; nothing was imported",
+                                line) from None
             start, line = line, reader.line_num + 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
@@ -433,6 +435,13 @@ def describe_columns(report: ImportReport, columns: list[Column]) -> None:
     demoted = [c for c in columns if c.demoted]
     report.demoted = {c.label: c.demoted for c in demoted}
     report.notes.extend(demotion_note(c) for c in demoted)
+
+
+def _csv_problem(exc: csv.Error, what: str) -> str:
+    if "field larger than field limit" in str(exc):
+        return (f"a cell is over the size limit of {FIELD_LIMIT // (1024 * 1024)} MiB (a quote "
+                "that is never closed can also make one)")
+    return f"{what} ({exc})"
 
 
 def _mentions(row: list[str], overrides: dict[str, str]) -> bool:
@@ -484,13 +493,21 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     report.sheet = chosen
     report.format = "xlsx"
     report.encoding = "xlsx"
+    others = [name for name in sheets if name != chosen]
+    if others:
+        elsewhere = (f"; the workbook's other sheets: {', '.join(repr(n) for n in others)} "
+                     "(choose one with --sheet NAME)")
+    else:
+        elsewhere = ""
     rows = (_xlsx_values(row) for row in wb[chosen].iter_rows())
     header, header_line = None, 0
     columns: list[Column] = []
+    filled = False
     for number, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), 1):
         cells = [clean(_cell_text(c)).strip() if c is not None else "" for c in row]
         if not any(cells):
             continue
+        filled = True
         guess = profile if profile not in (None, "csv", "xlsx") else detect_profile(cells)
         cols = map_columns(cells, guess, None)
         if has_contact_columns(cols) or (overrides and _mentions(cells, overrides)):
@@ -498,18 +515,24 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
             columns = map_columns(cells, guess, overrides)
             break
     if header is None:
+        if not filled and not any(any(c not in (None, "") for c in row) for row in rows):
+            raise src.error(f"sheet {chosen!r} is empty{elsewhere}")
         raise src.error(f"sheet {chosen!r}: no contact columns in the header: expected names such "
-                        "as Name, First Name, Company or E-mail")
+                        f"as Name, First Name, Company or E-mail{elsewhere}")
     while columns and not header[columns[-1].index] and columns[-1].field is None:
         columns.pop()  # read-only openpyxl pads rows with empty trailing cells
     report.header_line = header_line
     describe_columns(report, columns)
     # Dates typed as text in a workbook decide the order like a CSV's do.
     rows_list = list(rows)
+    if not any(any(c not in (None, "") for c in row) for row in rows_list):
+        raise src.error(f"sheet {chosen!r} has a header on row {header_line} but no rows below it"
+                        f"{elsewhere}; nothing was imported")
     for number, row in enumerate(rows_list, header_line + 1):
         for c in row:
             if isinstance(c, str):
                 src.evidence.feed_text(c, number)
+    _warn_unsaved_formulas(wb[chosen], report)
     order = date_order or _decide_order(src, report, "xlsx")
     if date_order:
         report.date_order = date_order
@@ -535,6 +558,43 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
         wb.close()
 
     return records(), mapper, lambda: progress[0]
+
+
+# A cell whose whole content is a formula with no saved result: the
+# workbook was written by a program that does not calculate (openpyxl, many
+# generators), so the value Excel would show is not in the file.
+_UNSAVED_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*'
+    rb'<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*'
+    rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+
+
+def _warn_unsaved_formulas(ws, report: ImportReport) -> None:
+    """Warn, naming the cell, about formulas whose value the file does not
+    hold (openpyxl reads them as empty).  Costs one pass of a C-level byte
+    search over the sheet's XML; the pattern runs only on parts that hold a
+    formula."""
+    try:
+        fh = ws.parent._archive.open(ws._worksheet_path)
+    except (AttributeError, KeyError, OSError):
+        return
+    tail = b""
+    with fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            data = tail + chunk
+            if chunk:
+                cut = data.rfind(b"row>") + 4
+                data, tail = (data[:cut], data[cut:]) if cut > 3 else (b"", data)
+            if b"<f" in data or b":f" in data:
+                for m in _UNSAVED_FORMULA.finditer(data):
+                    cell = (m.group(1) + m.group(2)).decode("ascii")
+                    report.warn(int(m.group(2)), f"cell {cell} holds a formula with no saved value "
+                                                 "(the program that wrote the file did not calculate "
+                                                 "it); read as empty — open and save the file in Excel "
+                                                 "to keep its value")
+            if not chunk:
+                break
 
 
 _ZEROS = re.compile(r"^0+$")
