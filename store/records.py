@@ -94,6 +94,9 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     columns: list[tuple[str, str | None]] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    #: columns kept as extra data because a chosen column took their field:
+    #: label → (that field, the chosen column's label)
+    demoted: dict[str, tuple[str, str]] = field(default_factory=dict)
     unmapped_statuses: dict[str, int] = field(default_factory=dict)
     raw_statuses: dict[str, int] = field(default_factory=dict)
     skipped_total: int = 0

@@ -63,6 +63,10 @@ def open_records(path, options: ReadOptions | None = None) -> Reading:
         records, mapper, progress = read_xlsx(
             src, report, sheet=options.sheet, profile=None if fmt in ("auto", "xlsx") else fmt,
             overrides=options.mapping, today=today, date_order=options.date_order or None)
+        if options.encoding:
+            # harmless, so not refused: a workbook is not a text file
+            report.notes.append(f"--encoding {options.encoding} was not used: an Excel workbook "
+                                "records the encoding of its own text")
         return Reading(records, report, progress, lambda: dict(mapper.raw_statuses))
     from .vcard import looks_like_vcard
 
@@ -72,7 +76,14 @@ def open_records(path, options: ReadOptions | None = None) -> Reading:
         head_text = _wide_text(src)[:8192]
     else:
         head_text = src.head.decode(src.encoding, errors="replace")
-    if fmt == "vcard" or (fmt == "auto" and looks_like_vcard(head_text)):
+    is_vcard = fmt == "vcard" or (fmt == "auto" and looks_like_vcard(head_text))
+    if options.sheet:
+        # refused, as a sheet name a workbook does not have is: the file is
+        # not the one the option was meant for
+        raise src.error(f"--sheet {options.sheet!r}: this is a "
+                        f"{'vCard' if is_vcard else 'CSV/text'} file, not an Excel workbook, so it "
+                        "has no sheets; leave --sheet out (nothing was imported)")
+    if is_vcard:
         from .vcard import read_vcards
 
         records, lines = read_vcards(src, report)

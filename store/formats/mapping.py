@@ -12,7 +12,10 @@ Three layers, first match wins (README, "Column mapping"):
 
 A column that matches nothing — or a field a previous column already took —
 is kept as extra data under its header.  ``--map 'Header=field'`` overrides
-all of this for one column.
+all of this for one column and wins over the automatic mapping: a column
+that would have fed the same single-valued field becomes extra data (the
+summary says so).  A file with both ``Title`` and ``Job Title`` (Outlook
+writes both) keeps ``Title``, the honorific, as extra data.
 """
 
 from __future__ import annotations
@@ -164,8 +167,11 @@ class Column:
     index: int
     label: str  # the header as shown to the user (made unique)
     field: str | None  # a FIELDS key, None = extra data
-    how: str = ""  # "exporter", "alias", "fuzzy", "--map", "pair" or ""
+    how: str = ""  # "exporter", "alias", "fuzzy", "--map", "pair", "honorific", "demoted" or ""
     type_index: int | None = None  # Google's "E-mail 1 - Type" for "E-mail 1 - Value"
+    #: for a column kept as extra data because a chosen column took its
+    #: field: (the field it would have fed, the label of that chosen column)
+    demoted: tuple[str, str] | None = None
 
 
 def detect_profile(headers: list[str]) -> str | None:
@@ -178,24 +184,72 @@ def detect_profile(headers: list[str]) -> str | None:
     return best
 
 
+def unique_labels(headers: list[str]) -> list[str]:
+    """The headers as shown: stripped, ``Column N`` for a blank one, and a
+    repeated one numbered (``x``, ``x (2)``, ``x (3)``…).  Linear however
+    many columns share a name."""
+    labels: list[str] = []
+    seen: set[str] = set()
+    next_number: dict[str, int] = {}
+    for index, raw in enumerate(headers):
+        label = raw.strip() or f"Column {index + 1}"
+        if label in seen:
+            n = next_number.get(label, 2)
+            while f"{label} ({n})" in seen:
+                n += 1
+            next_number[label] = n + 1
+            label = f"{label} ({n})"
+        seen.add(label)
+        labels.append(label)
+    return labels
+
+
 def map_columns(headers: list[str], profile: str | None,
                 overrides: dict[str, str] | None = None) -> list[Column]:
-    """One :class:`Column` per header."""
-    overrides = dict(overrides or {})
-    wanted = {k.strip().casefold(): v for k, v in overrides.items()}
-    known = {h.strip().casefold() for h in headers}
-    for header, target in overrides.items():
+    """One :class:`Column` per header.
+
+    ``overrides`` (``--map``, or a field chosen on the import screen) name a
+    column by its header or its shown label (``x (2)``) and always win: a
+    column that would have fed the same single-valued field on its own is
+    kept as extra data instead, with :attr:`Column.demoted` saying why.
+    """
+    labels = unique_labels(headers)
+    wanted = {k.strip().casefold(): v for k, v in (overrides or {}).items()}
+    known = {label.casefold() for label in labels}
+    for header, target in (overrides or {}).items():
         if header.strip().casefold() not in known:
             raise StoreError(
                 f"--map: the file has no column {header!r} (its columns: "
                 f"{', '.join(h.strip() for h in headers if h.strip())})")
         if target not in FIELDS:
             raise StoreError(f"--map: unknown field {target!r} (fields: {', '.join(FIELDS)})")
+    # the columns each override names: its shown label, else every column
+    # with that header
+    chosen: dict[int, str] = {}
+    chosen_by: dict[str, str] = {}  # single-valued field → override key
+    for index, (raw, label) in enumerate(zip(headers, labels)):
+        key = label.casefold()
+        if key not in wanted:
+            key = raw.strip().casefold()
+        if key not in wanted:
+            continue
+        target = wanted[key]
+        if target not in MULTI_FIELDS:
+            earlier = chosen_by.setdefault(target, key)
+            if earlier != key:
+                raise StoreError(f"--map: {_named(overrides, earlier)!r} and {_named(overrides, key)!r} "
+                                 f"both feed {target}, which takes one column; choose one")
+        chosen[index] = target
     exporter = PROFILES.get(profile or "", {})
+    # Outlook's "Title" is the honorific (Dr., Mr.) beside its "Job Title";
+    # so is any file's "Title" when the file also has a "Job Title"
+    honorific = profile == "outlook" or "job title" in {h.strip().casefold() for h in headers}
     columns: list[Column] = []
-    taken: set[str] = set()
-    labels: set[str] = set()
-    pairs: dict[tuple[str, str], int] = {}
+    taken: dict[str, str] = {}  # single-valued field → label of the column feeding it
+    for index, target in chosen.items():
+        if target not in MULTI_FIELDS:
+            taken.setdefault(target, labels[index])
+    pairs: dict[tuple[str, str, str], int] = {}
     for index, raw in enumerate(headers):
         m = _PAIR.match(raw.strip().casefold())
         if m:
@@ -204,19 +258,16 @@ def map_columns(headers: list[str], profile: str | None,
 
     alias_keys = list(ALIASES)
     for index, raw in enumerate(headers):
-        label = raw.strip() or f"Column {index + 1}"
-        if label in labels:
-            n = 2
-            while f"{label} ({n})" in labels:
-                n += 1
-            label = f"{label} ({n})"
-        labels.add(label)
+        label = labels[index]
         folded = raw.strip().casefold()
-        field, how, type_index = None, "", None
-        if folded in wanted:
-            field, how = wanted[folded], "--map"
+        field, how, type_index, demoted = None, "", None, None
+        if index in chosen:
+            field, how = chosen[index], "--map"
             if field == "extra":
                 field = None
+            elif field not in MULTI_FIELDS and taken.get(field) != label:
+                # one override matching several columns of the same header
+                demoted, field, how = (field, taken[field]), None, "demoted"
         else:
             m = _PAIR.match(folded)
             if m:
@@ -226,6 +277,8 @@ def map_columns(headers: list[str], profile: str | None,
                     type_index = pairs.get((kind, m.group(2), "type"))
                 else:
                     field, how = "pair_type", "pair"
+            elif folded == "title" and honorific:
+                how = "honorific"
             elif folded in exporter:
                 field, how = exporter[folded], "exporter"
             else:
@@ -236,18 +289,33 @@ def map_columns(headers: list[str], profile: str | None,
                     hit = process.extractOne(key, alias_keys, scorer=fuzz.ratio, score_cutoff=86)
                     if hit:
                         field, how = ALIASES[hit[0]], "fuzzy"
-        if field and field not in MULTI_FIELDS and field != "pair_type" and field in taken \
-                and how != "--map":
-            field, how = None, ""
-        if field and how != "pair":
-            taken.add(field)
-        columns.append(Column(index, label, field, how, type_index))
+            if field and field not in MULTI_FIELDS and field != "pair_type":
+                if field in taken:
+                    if field in chosen_by:
+                        demoted, how = (field, taken[field]), "demoted"
+                    else:
+                        how = ""
+                    field = None
+                else:
+                    taken[field] = label
+        columns.append(Column(index, label, field, how, type_index, demoted))
     # a "Type" column whose "Value" column is absent is plain extra data
     used_types = {c.type_index for c in columns if c.type_index is not None}
     for c in columns:
         if c.field == "pair_type" and c.index not in used_types:
             c.field, c.how = None, ""
     return columns
+
+
+def _named(overrides: dict[str, str] | None, key: str) -> str:
+    """An override's header as the user typed it."""
+    return next((h for h in overrides or {} if h.strip().casefold() == key), key)
+
+
+def demotion_note(column: Column) -> str:
+    field, by = column.demoted
+    return (f"column {column.label!r} kept as extra data: {field} comes from {by!r}, "
+            "as you mapped it")
 
 
 def has_contact_columns(columns: list[Column]) -> bool:

@@ -19,6 +19,13 @@ Encoding rules (README, "Encodings"):
 
 Binary content is refused wherever it is: a NUL byte, or a line where
 control characters make up a tenth or more (at least four of them).
+
+A vCard writer may fold a long line in the middle of a multi-byte UTF-8
+character (``FN:Zo\xc3`` CRLF `` \xab``).  Before any of the above, such a
+split character is mended at the byte level: its first bytes move past the
+fold to join the rest (see :func:`_mend_folds`), so every line is whole UTF-8
+again, the unfolded text is byte for byte the same, and line numbers do
+not move.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,12 +53,12 @@ MAGIC = [
     (b"%PDF", "a PDF document"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls/.doc); save it as .xlsx or CSV"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
     (b"\x7fELF", "a program"),
 ]
+OLD_OFFICE = b"\xd0\xcf\x11\xe0"  # .xls, .doc: readable once saved in a newer format
 
 
 @dataclass
@@ -72,6 +80,13 @@ class Source:
     sample: bytes = b""  # some non-UTF-8 lines, for code-page detection
     evidence: DateEvidence = field(default_factory=DateEvidence)
     lines_total: int = 0
+    data: bytes | None = None  # the content, when it differs from the file's (mended folds)
+
+    def open(self):
+        """The content as a binary file object."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        return open(self.path, "rb")
 
     def error(self, message: str, line: int | None = None) -> StoreError:
         where = f"line {line}: " if line else ""
@@ -109,14 +124,52 @@ def open_source(path, encoding: str | None = None) -> Source:
     if head.startswith(b"PK\x03\x04"):
         src.kind = "zip"
         return src
+    if head.startswith(OLD_OFFICE):
+        raise src.error("this is an old-style Excel or Word file (.xls or .doc), which cannot "
+                        "be imported: save it as .xlsx or CSV and import that")
     for magic, what in MAGIC:
         if head.startswith(magic):
             raise src.error(f"this is {what}, a binary file, not a contact export")
+    if not _codec_name(encoding).startswith(("utf-16", "utf-32")):
+        _mend_folds(src)
     if encoding:
         _use_encoding(src, encoding)
     else:
         _detect(src)
     return src
+
+
+def _codec_name(encoding: str | None) -> str:
+    try:
+        return codecs.lookup(encoding).name if encoding else ""
+    except LookupError:
+        return ""  # reported by _use_encoding
+
+
+_VCARD_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*BEGIN:VCAR", re.I)
+# the first bytes of a UTF-8 character, a fold (line break + space or tab),
+# and the character's remaining bytes
+_SPLIT_FOLD = re.compile(rb"([\xc2-\xf4][\x80-\xbf]{0,2})(\r\n|\n|\r)([ \t])(?=[\x80-\xbf])")
+
+
+def _mend_folds(src: Source) -> None:
+    """In a vCard, move the first bytes of a character that a fold split to
+    after the fold: ``Zo\xc3`` CRLF `` \xab`` becomes ``Zo`` CRLF `` \xc3\xab``.
+    Unfolding gives the same bytes either way; now each line decodes."""
+    if not _VCARD_START.match(src.head):
+        return
+    try:
+        data = src.path.read_bytes()
+    except OSError as exc:
+        raise src.error(f"cannot read ({exc.strerror})") from None
+    if not _SPLIT_FOLD.search(data):
+        return
+    for _ in range(4):  # a character split over several folds moves one fold a pass
+        data, moved = _SPLIT_FOLD.subn(rb"\2\3\1", data)
+        if not moved:
+            break
+    src.data = data
+    src.head = data[:8192]
 
 
 def _use_encoding(src: Source, name: str) -> None:
@@ -189,7 +242,7 @@ def _scan_bytes(src: Source, *, check_utf8: bool) -> None:
     line_no = 0
     evidence = src.evidence
     try:
-        fh = open(src.path, "rb")
+        fh = src.open()
     except OSError as exc:
         raise src.error(f"cannot read ({exc.strerror})") from None
     with fh:
@@ -308,7 +361,7 @@ def _decodes(data: bytes, encoding: str) -> bool:
 def _first_bad_line(src: Source) -> tuple[bytes, int]:
     """The first line that does not decode (the streaming decoder only
     knows the chunk)."""
-    with open(src.path, "rb") as fh:
+    with src.open() as fh:
         for number, raw in enumerate(fh, 1):
             if number == 1 and src.encoding == "utf-8-sig":
                 raw = raw.removeprefix(codecs.BOM_UTF8)
@@ -322,8 +375,8 @@ def _first_bad_line(src: Source) -> tuple[bytes, int]:
 class _CountingReader(io.RawIOBase):
     """A raw file reader that counts the bytes it has read (for progress)."""
 
-    def __init__(self, path: Path):
-        self._fh = open(path, "rb", buffering=0)
+    def __init__(self, fh):
+        self._fh = fh
         self.count = 0
 
     def readable(self) -> bool:
@@ -365,7 +418,7 @@ class TextLines:
         line_no = 0
         decode = codecs.getdecoder(enc if enc != "utf-8-sig" else "utf-8")
         try:
-            fh = open(src.path, "rb")
+            fh = src.open()
         except OSError as exc:
             raise src.error(f"cannot read ({exc.strerror})") from None
         with fh:
@@ -401,7 +454,8 @@ class TextLines:
 
         src = self.src
         try:
-            raw = _CountingReader(src.path)
+            raw = _CountingReader(open(src.path, "rb", buffering=0) if src.data is None
+                                  else io.BytesIO(src.data))
         except OSError as exc:
             raise src.error(f"cannot read ({exc.strerror})") from None
         size = max(src.size, 1)

@@ -13,11 +13,14 @@ from typing import Iterator
 from ..records import Activity, ImportReport, Record
 from ..text import clean
 from .mapping import (
-    DATE_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, Column, detect_profile,
-    has_contact_columns, map_columns,
+    DATE_FIELDS, EMAIL_FIELDS, PHONE_FIELDS, Column, demotion_note, detect_profile,
+    has_contact_columns, map_columns, unique_labels,
 )
 from .source import Source, TextLines
-from .values import MDY, ORDER_NAMES, Ambiguous, excel_date, parse_date
+from .values import (
+    MDY, MULTI_SEPARATOR, ORDER_NAMES, Ambiguous, add_emails, excel_date, parse_date,
+    plain_email,
+)
 
 #: A cell may hold this many characters (long notes are real; a runaway
 #: quote that swallows the rest of a large file is not).
@@ -64,7 +67,8 @@ class RowMapper:
     """
 
     def __init__(self, columns: list[Column], report: ImportReport, *, today: date,
-                 date_order: str | None, default_order: str | None = None):
+                 date_order: str | None, default_order: str | None = None,
+                 profile: str | None = None):
         self.columns = columns
         self.report = report
         self.today = today
@@ -75,8 +79,9 @@ class RowMapper:
         self.raw_statuses: Counter = Counter()
         self.scalars: list[tuple[int, str, bool]] = []  # (index, field, multiline)
         self.extras: list[tuple[int, str]] = []
-        self.emails: list[tuple[int, str, int | None]] = []  # (index, type, type column)
-        self.phones: list[tuple[int, str, str, int | None]] = []  # (index, type, label, type column)
+        self.emails: list[tuple[int, str, int | None, str]] = []  # (index, type, type column, label)
+        # (index, type, label, type column, may hold several numbers joined by " ::: ")
+        self.phones: list[tuple[int, str, str, int | None, bool]] = []
         self.dates: list[tuple[int, str, str]] = []  # (index, field, label)
         self.extension: int | None = None
         taken: set[str] = set()
@@ -87,11 +92,12 @@ class RowMapper:
             if f is None or f == "extra":
                 self.extras.append((c.index, c.label))
             elif f == "email" and c.type_index is not None:
-                self.emails.append((c.index, "", c.type_index))
+                self.emails.append((c.index, "", c.type_index, c.label))
             elif f in EMAIL_FIELDS:
-                self.emails.append((c.index, EMAIL_FIELDS[f], None))
+                self.emails.append((c.index, EMAIL_FIELDS[f], None, c.label))
             elif f in PHONE_FIELDS:
-                self.phones.append((c.index, PHONE_FIELDS[f], c.label, c.type_index))
+                self.phones.append((c.index, PHONE_FIELDS[f], c.label, c.type_index,
+                                    profile == "google" or c.how == "pair"))
             elif f in DATE_FIELDS:
                 self.dates.append((c.index, f, c.label))
             elif f == "extension":
@@ -102,8 +108,13 @@ class RowMapper:
                 taken.add(f)
                 self.scalars.append((c.index, f, f in _MULTILINE))
         self.labels = {c.field: c.label for c in reversed(columns) if c.field}
-        self.sort_emails = all(t is None for _, _, t in self.emails)
+        self.sort_emails = all(t is None for _, _, t, _ in self.emails)
         self.text_row = True  # rows are lists of str (CSV); Excel rows are not
+
+    def _phone(self, line: int, label: str, kind: str, value: str, phones: list) -> None:
+        if not _HAS_DIGIT.search(value):
+            self.report.warn(line, f"{label}: {value!r} has no digits; kept as written")
+        phones.append({"type": kind, "value": value})
 
     def label_for(self, index: int) -> str:
         return f"Column {index + 1}"
@@ -136,7 +147,7 @@ class RowMapper:
                         value = _text(raw, True)
                         if value:
                             extra[label] = value
-        for index, kind, type_index in self.emails:
+        for index, kind, type_index, label in self.emails:
             if index < n:
                 raw = cells[index]
                 if raw:
@@ -144,12 +155,16 @@ class RowMapper:
                     if value:
                         if type_index is not None:
                             kind = _type_name(cells[type_index] if type_index < n else "", "other")
-                        rec.emails.append({"type": kind, "value": value})
+                        if plain_email(value):
+                            rec.emails.append({"type": kind, "value": value})
+                        else:
+                            add_emails(rec.emails, extra, value, kind, label,
+                                       lambda message: self.report.warn(line, message))
         if len(rec.emails) > 1 and self.sort_emails:
             # the work address (Act!'s E-mail) is the one to write to
             rec.emails.sort(key=_not_work)
         phones = rec.phones
-        for index, kind, label, type_index in self.phones:
+        for index, kind, label, type_index, several in self.phones:
             if index < n:
                 raw = cells[index]
                 if raw:
@@ -157,9 +172,16 @@ class RowMapper:
                     if value:
                         if type_index is not None:
                             kind = _type_name(cells[type_index] if type_index < n else "", "other")
+                        if several and MULTI_SEPARATOR in value:
+                            # Google: "+1 555 0100 ::: +1 555 0101", one type
+                            for number in value.split(MULTI_SEPARATOR):
+                                if number.strip():
+                                    self._phone(line, label, kind, number.strip(), phones)
+                            continue
                         if not _HAS_DIGIT.search(value):
-                            self.report.warn(line, f"{label}: {value!r} has no digits; kept as written")
-                        phones.append({"type": kind, "value": value})
+                            self._phone(line, label, kind, value, phones)
+                        else:
+                            phones.append({"type": kind, "value": value})
         if n > self.width:
             extra_cells = [i for i in range(self.width, n) if cells[i] not in (None, "")]
             if extra_cells:
@@ -356,7 +378,8 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     except StopIteration:
         pass
     except csv.Error as exc:
-        raise src.error(f"unreadable text near the header ({exc})", reader.line_num or 1) from None
+        raise src.error(_csv_problem(exc, "unreadable text near the header"),
+                        reader.line_num or 1) from None
     if header is None:
         if overrides:
             map_columns(sample_header(sample, delimiter), None, overrides)  # names the bad header
@@ -371,13 +394,12 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     if header_line > 1:
         report.notes.append(f"header found on line {header_line}; "
                             f"{header_line - 1} line(s) above it skipped")
-    report.columns = [(c.label, c.field if c.field != "pair_type" else "type") for c in columns]
-    report.extra_columns = [c.label for c in columns if c.field is None]
+    describe_columns(report, columns)
     order = date_order or _decide_order(src, report, report.format)
     if date_order:
         report.date_order = date_order
     mapper = RowMapper(columns, report, today=today, date_order=order,
-                       default_order=_EXPORTER_DATE_ORDER.get(report.format))
+                       default_order=_EXPORTER_DATE_ORDER.get(report.format), profile=report.format)
 
     def records() -> Iterator[Record]:
         line = header_line + 1
@@ -387,7 +409,8 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise src.error(f"badly quoted field ({exc}); nothing was imported", line) from None
+                raise src.error(_csv_problem(exc, "badly quoted field") + "; nothing was imported",
+                                line) from None
             start, line = line, reader.line_num + 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
@@ -404,8 +427,25 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     return records(), mapper, lines
 
 
+def describe_columns(report: ImportReport, columns: list[Column]) -> None:
+    """The mapping as the summary shows it, with a note for each column an
+    explicit choice pushed out of its field."""
+    report.columns = [(c.label, c.field if c.field != "pair_type" else "type") for c in columns]
+    report.extra_columns = [c.label for c in columns if c.field is None]
+    demoted = [c for c in columns if c.demoted]
+    report.demoted = {c.label: c.demoted for c in demoted}
+    report.notes.extend(demotion_note(c) for c in demoted)
+
+
+def _csv_problem(exc: csv.Error, what: str) -> str:
+    if "field larger than field limit" in str(exc):
+        return (f"a cell is over the size limit of {FIELD_LIMIT // (1024 * 1024)} MiB (a quote "
+                "that is never closed can also make one)")
+    return f"{what} ({exc})"
+
+
 def _mentions(row: list[str], overrides: dict[str, str]) -> bool:
-    folded = {c.strip().casefold() for c in row}
+    folded = {c.strip().casefold() for c in row} | {c.casefold() for c in unique_labels(row)}
     return any(h.strip().casefold() in folded for h in overrides)
 
 
@@ -453,13 +493,21 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     report.sheet = chosen
     report.format = "xlsx"
     report.encoding = "xlsx"
+    others = [name for name in sheets if name != chosen]
+    if others:
+        elsewhere = (f"; the workbook's other sheets: {', '.join(repr(n) for n in others)} "
+                     "(choose one with --sheet NAME)")
+    else:
+        elsewhere = ""
     rows = (_xlsx_values(row) for row in wb[chosen].iter_rows())
     header, header_line = None, 0
     columns: list[Column] = []
+    filled = False
     for number, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), 1):
         cells = [clean(_cell_text(c)).strip() if c is not None else "" for c in row]
         if not any(cells):
             continue
+        filled = True
         guess = profile if profile not in (None, "csv", "xlsx") else detect_profile(cells)
         cols = map_columns(cells, guess, None)
         if has_contact_columns(cols) or (overrides and _mentions(cells, overrides)):
@@ -467,23 +515,28 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
             columns = map_columns(cells, guess, overrides)
             break
     if header is None:
+        if not filled and not any(any(c not in (None, "") for c in row) for row in rows):
+            raise src.error(f"sheet {chosen!r} is empty{elsewhere}")
         raise src.error(f"sheet {chosen!r}: no contact columns in the header: expected names such "
-                        "as Name, First Name, Company or E-mail")
+                        f"as Name, First Name, Company or E-mail{elsewhere}")
     while columns and not header[columns[-1].index] and columns[-1].field is None:
         columns.pop()  # read-only openpyxl pads rows with empty trailing cells
     report.header_line = header_line
-    report.columns = [(c.label, c.field if c.field != "pair_type" else "type") for c in columns]
-    report.extra_columns = [c.label for c in columns if c.field is None]
+    describe_columns(report, columns)
     # Dates typed as text in a workbook decide the order like a CSV's do.
     rows_list = list(rows)
+    if not any(any(c not in (None, "") for c in row) for row in rows_list):
+        raise src.error(f"sheet {chosen!r} has a header on row {header_line} but no rows below it"
+                        f"{elsewhere}; nothing was imported")
     for number, row in enumerate(rows_list, header_line + 1):
         for c in row:
             if isinstance(c, str):
                 src.evidence.feed_text(c, number)
+    _warn_unsaved_formulas(wb[chosen], report)
     order = date_order or _decide_order(src, report, "xlsx")
     if date_order:
         report.date_order = date_order
-    mapper = RowMapper(columns, report, today=today, date_order=order)
+    mapper = RowMapper(columns, report, today=today, date_order=order, profile=guess)
     mapper.text_row = False
     total = max(len(rows_list), 1)
     progress = [0.0]
@@ -505,6 +558,43 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
         wb.close()
 
     return records(), mapper, lambda: progress[0]
+
+
+# A cell whose whole content is a formula with no saved result: the
+# workbook was written by a program that does not calculate (openpyxl, many
+# generators), so the value Excel would show is not in the file.
+_UNSAVED_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*'
+    rb'<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*'
+    rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+
+
+def _warn_unsaved_formulas(ws, report: ImportReport) -> None:
+    """Warn, naming the cell, about formulas whose value the file does not
+    hold (openpyxl reads them as empty).  Costs one pass of a C-level byte
+    search over the sheet's XML; the pattern runs only on parts that hold a
+    formula."""
+    try:
+        fh = ws.parent._archive.open(ws._worksheet_path)
+    except (AttributeError, KeyError, OSError):
+        return
+    tail = b""
+    with fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            data = tail + chunk
+            if chunk:
+                cut = data.rfind(b"row>") + 4
+                data, tail = (data[:cut], data[cut:]) if cut > 3 else (b"", data)
+            if b"<f" in data or b":f" in data:
+                for m in _UNSAVED_FORMULA.finditer(data):
+                    cell = (m.group(1) + m.group(2)).decode("ascii")
+                    report.warn(int(m.group(2)), f"cell {cell} holds a formula with no saved value "
+                                                 "(the program that wrote the file did not calculate "
+                                                 "it); read as empty — open and save the file in Excel "
+                                                 "to keep its value")
+            if not chunk:
+                break
 
 
 _ZEROS = re.compile(r"^0+$")

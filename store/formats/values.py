@@ -1,4 +1,5 @@
-"""Cell values: dates (with the file's day/month order) and phone numbers.
+"""Cell values: dates (with the file's day/month order), phone numbers and
+e-mail addresses.
 
 Phone numbers are kept exactly as written; :func:`phone_key` adds a
 normalized form used only to recognise the same number written two ways.
@@ -195,3 +196,74 @@ def valid_region(region: str) -> bool:
     import phonenumbers
 
     return region.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+# ----------------------------------------------------------------- e-mails
+#: A cell that is one plain address (the common case: one C-level match).
+_PLAIN_EMAIL = re.compile(r"[^\s@<>,;:\"']+@[^\s@<>,;:\"']+")
+#: What is kept as an address: exactly one @, text on both sides, no spaces.
+_ADDRESS = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+")
+_ANGLED = re.compile(r"^(.*)<([^<>]*)>$", re.S)
+#: Google Contacts joins several values of one cell with this.
+MULTI_SEPARATOR = " ::: "
+
+
+def plain_email(text: str) -> bool:
+    return _PLAIN_EMAIL.fullmatch(text) is not None
+
+
+def split_emails(text: str) -> tuple[list[str], list[str]]:
+    """(addresses, rejected parts) of an e-mail cell.
+
+    ``mailto:`` and quotes around it are dropped, ``Name <addr>`` becomes
+    ``addr``, several addresses separated by ``;``, ``,``, Google's `` ::: ``
+    or only spaces become several; a part that is then not ``local@domain``
+    is rejected (the caller keeps it as extra data).  A comma or semicolon only separates once the text
+    before it holds an ``@``, so ``Lee, Ann <ann@x.test>`` stays one part.
+    """
+    if _PLAIN_EMAIL.fullmatch(text):
+        return [text], []
+    addresses: list[str] = []
+    rejected: list[str] = []
+    for piece in text.split(MULTI_SEPARATOR):
+        parts, start = [], 0
+        for at, ch in enumerate(piece):
+            if ch in ",;" and "@" in piece[start:at]:
+                parts.append(piece[start:at])
+                start = at + 1
+        parts.append(piece[start:])
+        for part in parts:
+            part = part.strip()
+            if not part:
+                continue
+            address = part
+            m = _ANGLED.match(address)
+            if m:
+                address = m.group(2).strip()
+            address = address.strip("\"'")
+            if address[:7].casefold() == "mailto:":
+                address = address[7:].strip()
+            if _ADDRESS.fullmatch(address):
+                addresses.append(address)
+                continue
+            words = address.split()
+            if len(words) > 1 and all(_ADDRESS.fullmatch(w) for w in words):
+                addresses.extend(words)  # one per line, or spaces between them
+            else:
+                rejected.append(part)
+    return addresses, rejected
+
+
+def add_emails(emails: list[dict], extra: dict, text: str, kind: str, label: str,
+               warn) -> None:
+    """Add the addresses in one e-mail cell (``text``, already cleaned) to
+    ``emails`` with type ``kind``; keep what is not an address in ``extra``
+    under ``label``, with a ``warn(message)``."""
+    addresses, rejected = split_emails(text)
+    for address in addresses:
+        emails.append({"type": kind, "value": address})
+    if rejected:
+        bad = "; ".join(rejected)
+        extra[label] = f"{extra[label]}; {bad}" if extra.get(label) else bad
+        warn(f"{label}: {bad!r} is not an e-mail address (expected name@domain); "
+             "kept as extra data")

@@ -5,7 +5,9 @@ does not undo are handled here: quoted-printable values (soft line breaks,
 a ``CHARSET`` parameter or none) are decoded, and embedded photos, logos,
 sounds and keys are dropped unread — they are never stored or shown.
 Each card is parsed on its own, so one damaged card is reported with its
-line number instead of hiding the others.
+line number instead of hiding the others; a card with no ``END:VCARD`` is
+read up to where the next card begins (or the end of the file) and
+imported with a warning if it parses.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Iterator
 from ..records import ImportReport, Record
 from ..text import clean
 from .source import Source, TextLines
+from .values import add_emails
 
 _BINARY_PROPS = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _SKIP_PROPS = {"VERSION", "PRODID", "REV", "X-ABUID", "X-ABSHOWAS", "X-ABADR", "X-ABLABEL",
@@ -99,41 +102,61 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
     lines = TextLines(src, report.warn)
     numbered = [(i, line.rstrip("\r\n")) for i, line in enumerate(lines, 1)]
     report.format = "vcard"
-    cards: list[tuple[int, list[tuple[int, str]]]] = []
+    # (first line, body lines, line before which it ended with no END:VCARD —
+    # 0 when it had one, -1 when it ran to the end of the file)
+    cards: list[tuple[int, list[tuple[int, str]], int]] = []
     current: list[tuple[int, str]] | None = None
     start = 0
+    complete = 0
+    damaged: int | None = None  # inside a card whose BEGIN line is not BEGIN:VCARD
+    problems: list[tuple[int, str]] = []  # why a card was not complete, by line
     for number, line in numbered:
         bare = line.strip().lstrip("\ufeff").upper()
+        if damaged is not None:
+            if bare == "END:VCARD":
+                damaged = None
+            if bare != "BEGIN:VCARD":
+                continue
+            damaged = None
         if current is None:
             if bare == "BEGIN:VCARD":
                 current, start = [], number
             elif bare:
                 if bare.startswith("BEGIN:"):
-                    raise src.error(f"{line.strip()!r} does not start a vCard (expected BEGIN:VCARD); "
-                                    "the file is damaged, nothing was imported", number)
+                    damaged = number
+                    what = f"{line.strip()[:40]!r} does not start a vCard (expected BEGIN:VCARD)"
+                    problems.append((number, what))
+                    report.rows += 1
+                    report.skip(number, f"{what}; its lines up to the next END:VCARD were skipped")
+                    continue
                 if not cards:
                     raise src.error(f"expected BEGIN:VCARD, found {line.strip()[:40]!r}; "
                                     "the file is not a valid vCard file, nothing was imported", number)
                 report.skip(number, "text between vCards ignored")
         elif bare == "END:VCARD":
-            cards.append((start, current))
+            cards.append((start, current, 0))
+            complete += 1
             current = None
         elif bare == "BEGIN:VCARD":
-            raise src.error(f"the vCard that starts on line {start} has no END:VCARD; "
-                            "the file is damaged, nothing was imported", number)
+            cards.append((start, current, number))  # no END:VCARD: it ends where this one starts
+            current, start = [], number
         else:
             current.append((number, line))
     if current is not None:
-        raise src.error(f"the vCard that starts on line {start} has no END:VCARD; "
-                        "the file is damaged, nothing was imported", start)
-    if not cards:
+        cards.append((start, current, -1))
+    if not complete:
+        problems.extend((first, f"the vCard that starts on line {first} has no END:VCARD")
+                        for first, _, _ in cards)
+        if problems:
+            line, what = min(problems)
+            raise src.error(f"{what} and the file has no complete vCard; nothing was imported", line)
         raise src.error("no vCards in the file")
 
     def records() -> Iterator[Record]:
         import vobject
 
         photos = 0
-        for start, body in cards:
+        for start, body, open_until in cards:
             report.rows += 1
             logical, unreadable = [], []
             for number, line in _logical_lines(body):
@@ -148,13 +171,18 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
                     continue
                 logical.append(_decode_qp(line))
             text = "BEGIN:VCARD\r\n" + "\r\n".join(logical) + "\r\nEND:VCARD\r\n"
+            where = ("" if not open_until else "the end of the file" if open_until < 0
+                     else f"line {open_until - 1}, where the next vCard starts")
             try:
                 card = vobject.readOne(text, ignoreUnreadable=False)
-                rec = _record(start, card)
+                rec = _record(start, card, report)
             except Exception as exc:  # vobject raises several types for damaged cards
                 reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-                report.skip(start, f"this vCard could not be read ({reason})")
+                report.skip(start, f"this vCard has no END:VCARD and could not be read up to {where} "
+                                   f"({reason})" if where else f"this vCard could not be read ({reason})")
                 continue
+            if where:
+                report.warn(start, f"this vCard has no END:VCARD; it was read up to {where}")
             if rec is None:
                 report.skip(start, "vCard with no name, company, e-mail or phone")
                 continue
@@ -192,9 +220,21 @@ def _label(card, group: str) -> str:
     return ""
 
 
-def _record(line: int, card) -> Record | None:
+def _tel(text: str) -> tuple[str, str]:
+    """(number, extension) of a TEL value; a vCard 4.0 ``tel:`` URI
+    (``tel:+1-555-555-0199;ext=42``) loses its scheme and parameters."""
+    if text[:4].casefold() != "tel:":
+        return text, ""
+    number, *params = text[4:].split(";")
+    ext = next((p.partition("=")[2].strip() for p in params
+                if p.partition("=")[0].strip().casefold() == "ext"), "")
+    return number.strip(), ext
+
+
+def _record(line: int, card, report: ImportReport) -> Record | None:
     rec = Record(line=line)
     extra: dict[str, list[str]] = {}
+    bad_emails: dict[str, str] = {}  # EMAIL values that are not addresses
     orgs, titles, notes = [], [], []
     pref_email = None
     for child in card.getChildren():
@@ -213,20 +253,23 @@ def _record(line: int, card) -> Record | None:
             if text:
                 types = _types(child)
                 kind = label.lower() or next((t for t in types if t in ("work", "home")), "other" if types else "work")
-                entry = {"type": kind, "value": text}
-                rec.emails.append(entry)
-                if pref_email is None and ("pref" in [str(t).lower() for t in child.params.get("TYPE", [])]
-                                           or "PREF" in [str(s).upper() for s in child.singletonparams]
-                                           or child.params.get("PREF")):
-                    pref_email = entry
+                before = len(rec.emails)
+                key = f"E-mail ({label})" if label else "E-mail"
+                add_emails(rec.emails, bad_emails, text, kind, key,
+                           lambda message: report.warn(line, message))
+                if pref_email is None and len(rec.emails) > before and (
+                        "pref" in [str(t).lower() for t in child.params.get("TYPE", [])]
+                        or "PREF" in [str(s).upper() for s in child.singletonparams]
+                        or child.params.get("PREF")):
+                    pref_email = rec.emails[before]
         elif name == "TEL":
-            text = _text(value)
+            text, ext = _tel(_text(value))
             if text:
                 types = _types(child)
                 kind = label.lower() or next(
                     (_TEL_TYPES[t] for t in ("fax", "pager", "cell", "mobile", "iphone", "work", "home",
                                              "main", "other", "car", "video", "msg") if t in types), "work")
-                rec.phones.append({"type": kind, "value": text})
+                rec.phones.append({"type": kind, "value": text, **({"ext": ext} if ext else {})})
         elif name == "ORG":
             parts = value if isinstance(value, list) else [value]
             parts = [_text(p) for p in parts if _text(p)]
@@ -279,6 +322,7 @@ def _record(line: int, card) -> Record | None:
     if not rec.name and "Nickname" in extra:
         rec.name = extra["Nickname"][0]
     rec.extra = {k: "; ".join(v) for k, v in extra.items()}
+    rec.extra.update(bad_emails)
     if not (rec.display_name() or rec.company or rec.emails or rec.phones):
         return None
     return rec

@@ -169,9 +169,15 @@ class ImportScreen(Screen):
     def _render_column(self, item, width: int) -> Text:
         header, field = item
         head_w, field_w = widths(width, 3, (55, 45))
-        how = "" if header not in self.mapping else " (you)"
-        return row((header, head_w, ""), ("→", 1, "dim"),
-                   ((field or "extra data") + how, field_w, "bold" if field else "dim"))
+        demoted = self.preview.demoted.get(header) if self.preview else None
+        if demoted:
+            # it would feed this field, but the column you chose for it does
+            lost, by = demoted
+            shown, style = f"extra data ({by} feeds {lost})", "yellow"
+        else:
+            how = "" if header not in self.mapping else " (you)"
+            shown, style = (field or "extra data") + how, "bold" if field else "dim"
+        return row((header, head_w, ""), ("→", 1, "dim"), (shown, field_w, style))
 
     def _statuses(self) -> list[tuple[str, int]]:
         return self._status_order
@@ -332,6 +338,14 @@ class ImportScreen(Screen):
 
         def chosen(value: str | None) -> None:
             if value:
+                from store.formats.mapping import MULTI_FIELDS
+
+                if value not in MULTI_FIELDS:
+                    # a field that takes one column: this choice replaces an
+                    # earlier one (a column that fed it on its own is shown
+                    # demoted to extra data by the preview)
+                    for other in [h for h, f in self.mapping.items() if f == value and h != header]:
+                        del self.mapping[other]
                 self.mapping[header] = value
                 self._preview()
 
