@@ -237,6 +237,32 @@ async def test_command_palette_offers_the_app_actions(small_store):
         assert isinstance(app.screen, ContactsScreen)
 
 
+async def test_page_down_right_after_ctrl_p_does_not_stop_the_app(small_store):
+    """PageDown typed before the palette's list is laid out (0 rows high)
+    used to raise KeyError: 0 inside Textual and end the app."""
+    from textual import events
+    from textual.command import CommandList, CommandPalette
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["ctrl+p", "pagedown", "pageup", "pagedown"]:  # no pause between them
+            app.post_message(events.Key(key, None))
+        await pilot.pause(0.3)
+        assert app.is_running and isinstance(app.screen, CommandPalette)
+        # once the list has a size, PageDown still moves a page
+        command_list = app.screen.query_one(CommandList)
+        await pilot.press("down")
+        await pilot.pause(0.3)
+        first = command_list.highlighted
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert command_list.highlighted > first
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
 async def test_fast_typing_after_slash_goes_to_the_search_box(small_store):
     """Keys typed right after '/' (before any idle moment) must not reach the
     list, where letters would reclassify contacts."""

@@ -17,11 +17,13 @@ from typing import Callable
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from store import QueueItem, StatusChange, Store, StoreError
 from store.plan import OUTCOME_LABELS
 
 from .keys import APP_BINDINGS, load_keymap
+from .palette import CommandPalette
 from .safe import safe
 from .screens.breakdown import BreakdownScreen
 from .screens.cleanup import CleanupScreen
@@ -131,6 +133,17 @@ class DailyReachApp(App):
         yield SystemCommand("Reload", "Re-read the database (F5)", self.action_refresh)
         yield SystemCommand("Help: keys and status letters", "The whole keymap (?)", self.action_help)
         yield from super().get_system_commands(screen)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette of :mod:`tui.palette` (Textual's, made safe
+        against PageDown typed before it is laid out)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Theme" command, with the same safe palette."""
+        self.push_screen(CommandPalette(providers=[ThemeProvider],
+                                        placeholder="Search for themes…"))
 
     def on_mount(self) -> None:
         self.push_screen(QueueScreen())
