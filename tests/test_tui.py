@@ -263,6 +263,30 @@ async def test_page_down_right_after_ctrl_p_does_not_stop_the_app(small_store):
         assert isinstance(app.screen, QueueScreen)
 
 
+async def test_esc_closes_the_keys_panel_opened_from_the_palette(small_store):
+    from textual.widgets import HelpPanel
+
+    from tui.app import PlanScreen
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"keys")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, PlanScreen) and len(app.screen.query(HelpPanel)) == 1
+        await pilot.press("escape")  # closes the panel only
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen) and len(app.screen.query(HelpPanel)) == 0
+        await pilot.press("escape")  # now the plan's own Esc: back to the queue
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
 async def test_fast_typing_after_slash_goes_to_the_search_box(small_store):
     """Keys typed right after '/' (before any idle moment) must not reach the
     list, where letters would reclassify contacts."""

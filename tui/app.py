@@ -15,7 +15,9 @@ from datetime import date
 from typing import Callable
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
@@ -68,7 +70,11 @@ class DailyReachApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "dailyreach"
-    BINDINGS = APP_BINDINGS
+    BINDINGS = APP_BINDINGS + [
+        # Esc closes the keys panel ("Keys" in the palette) before anything
+        # else; with no panel open it passes on to the screen.
+        Binding("escape", "close_keys_panel", "Close keys", show=False, priority=True),
+    ]
 
     def __init__(self, store: Store, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -144,6 +150,13 @@ class DailyReachApp(App):
         """The palette's "Theme" command, with the same safe palette."""
         self.push_screen(CommandPalette(providers=[ThemeProvider],
                                         placeholder="Search for themes…"))
+
+    def action_close_keys_panel(self) -> None:
+        """Esc with Textual's keys panel open (palette → "Keys") closes it."""
+        panels = self.screen.query("HelpPanel")
+        if not panels:
+            raise SkipAction()
+        panels.remove()
 
     def on_mount(self) -> None:
         self.push_screen(QueueScreen())
