@@ -307,3 +307,24 @@ async def test_copy_on_the_call_list_gives_a_dialable_number(tmp_path):
         await pilot.pause()
         assert app.clipboard == "+12125550187"
     store.close()
+
+
+async def test_plan_home_and_end_go_to_the_first_and_last_row(small_store):
+    from tui.screens.plan import RuleEditor, SettingEditor
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("end", "enter")  # the last status in the list: Delete
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "D"
+        await pilot.press("escape", "home", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "K"
+        await pilot.press("escape", "tab", "end", "enter")  # capacity: the last setting
+        await pilot.pause()
+        assert isinstance(app.screen, SettingEditor) and app.screen.key == "retry_days"
+        await pilot.press("escape", "home", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingEditor) and app.screen.key == "calls_per_day"

@@ -7,6 +7,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -111,6 +112,17 @@ def load_summary(report: dict) -> Text:
     return out
 
 
+class RowTable(DataTable):
+    """A row-cursor table whose Home / End go to the first / last row, as in
+    every other list (DataTable's own Home / End scroll sideways).  The
+    bindings carry the lists' ids, so a keymap remaps them too."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First", show=False, id="list.first"),
+        Binding("end", "scroll_bottom", "Last", show=False, id="list.last"),
+    ]
+
+
 class PlanScreen(Screen):
     """Rules and capacity in two tables (Tab moves between them); Enter
     edits the focused row."""
@@ -124,11 +136,11 @@ class PlanScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
         yield Static(" Rules: Enter edits the focused status · Tab: capacity", classes="pane-title")
-        yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="rules", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="plan-bottom"):
             with Vertical(id="plan-left"):
                 yield Static(" Capacity: Enter edits", classes="pane-title")
-                yield DataTable(id="capacity", cursor_type="row")
+                yield RowTable(id="capacity", cursor_type="row")
                 yield Static(id="load")
             with VerticalScroll(id="plan-right"):
                 yield Static(id="chart")
