@@ -279,9 +279,12 @@ async def test_esc_closes_the_keys_panel_opened_from_the_palette(small_store):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, PlanScreen) and len(app.screen.query(HelpPanel)) == 1
+        assert app.screen.active_bindings["escape"].binding.action == "close_keys_panel"
         await pilot.press("escape")  # closes the panel only
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen) and len(app.screen.query(HelpPanel)) == 0
+        # with no panel, Esc is the screen's again (and the footer shows "esc Back")
+        assert app.screen.active_bindings["escape"].binding.action == "back"
         await pilot.press("escape")  # now the plan's own Esc: back to the queue
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Callable
 
 from rich.text import Text
-from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -72,7 +71,7 @@ class DailyReachApp(App):
     TITLE = "dailyreach"
     BINDINGS = APP_BINDINGS + [
         # Esc closes the keys panel ("Keys" in the palette) before anything
-        # else; with no panel open it passes on to the screen.
+        # else; with no panel open it is disabled (check_action).
         Binding("escape", "close_keys_panel", "Close keys", show=False, priority=True),
     ]
 
@@ -151,12 +150,21 @@ class DailyReachApp(App):
         self.push_screen(CommandPalette(providers=[ThemeProvider],
                                         placeholder="Search for themes…"))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_keys_panel":
+            # Only with the panel open, so every screen's own Esc (and the
+            # footer's "esc Back") is left alone otherwise.
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_show_help_panel(self) -> None:
+        super().action_show_help_panel()
+        self.refresh_bindings()
+
     def action_close_keys_panel(self) -> None:
         """Esc with Textual's keys panel open (palette → "Keys") closes it."""
-        panels = self.screen.query("HelpPanel")
-        if not panels:
-            raise SkipAction()
-        panels.remove()
+        self.screen.query("HelpPanel").remove()
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         self.push_screen(QueueScreen())
