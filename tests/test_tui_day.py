@@ -328,3 +328,66 @@ async def test_plan_home_and_end_go_to_the_first_and_last_row(small_store):
         await pilot.press("escape", "home", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SettingEditor) and app.screen.key == "calls_per_day"
+
+
+def screen_lines(app) -> list[str]:
+    """The screen's rows as the terminal shows them."""
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+
+
+def line_with(lines: list[str], text: str) -> str:
+    [line] = [ln for ln in lines if text in ln]
+    return line
+
+
+async def test_plan_reads_at_80_by_24(small_store):
+    small_store.set_setting("calls_per_day", "7")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        lines = screen_lines(app)
+        # every rule is a whole row: Key Client (Kim: phone and e-mail) needs
+        # 7/5 × 1/90 = 0.0156 calls and 7/5 × 1/30 = 0.0467 e-mails a day
+        assert line_with(lines, " k  Key Client").split()[-2:] == ["0.02", "0.05"]
+        # the focused status's meaning in full, under the rules
+        meaning = small_store.status_by_key("K").meaning
+        assert line_with(lines, " Key Client: ").startswith(f" Key Client: {meaning}")
+        # the capacity values are on screen beside their labels
+        assert line_with(lines, "Calls per day").split()[-1] == "7"
+        assert line_with(lines, "E-mails per day").split()[-2:] == ["no", "limit"]
+        assert line_with(lines, "Working days").split()[-1] == "mon-fri"
+        assert line_with(lines, "Retry after (days)").split()[-1] == "2"
+        # the summary is read across the width, not a word a line:
+        # calls 7/5 × (1/90 + 1/182 + 1/180) = 0.031, e-mails 7/5 × (1/30 + 1/90) = 0.062
+        assert "This plan needs 0.0 calls and 0.1 e-mails per working day" in "\n".join(lines)
+        assert all(len(line) <= 80 for line in lines)
+        # Tab twice reaches the forecast below, which scrolls into view
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Next 13 weeks" in text and "3 Dec" in text
+
+
+async def test_plan_meaning_is_cut_at_a_word_at_120_and_the_chart_widens_at_200(small_store):
+    meaning = small_store.status_by_key("S").meaning
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        row = line_with(screen_lines(app), " s  Secondary Client").rstrip()
+        assert row.endswith("…")
+        shown = row[row.index(meaning.split()[0]):-1]
+        assert meaning.startswith(shown) and len(shown) < len(meaning)
+        assert meaning[len(shown)] == " "  # cut between words, not inside one
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert f" {meaning}" in line_with(lines, " s  Secondary Client")  # all of it fits
+        week = line_with(lines, "3 Dec ")
+        # capacity keeps a readable width; the chart has the rest (the
+        # busiest week's bars run well past the 16 cells they used to have)
+        assert week.index("│") < 70
+        assert max(len(run) for run in week.split()) > 40
