@@ -391,3 +391,28 @@ async def test_plan_meaning_is_cut_at_a_word_at_120_and_the_chart_widens_at_200(
         # busiest week's bars run well past the 16 cells they used to have)
         assert week.index("│") < 70
         assert max(len(run) for run in week.split()) > 40
+
+
+async def test_plan_capacity_messages_use_the_screens_labels(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+
+        async def refused(*keys) -> str:
+            await pilot.press("enter", "ctrl+u", *keys, "enter")
+            await pilot.pause()
+            message = str(app.screen.query_one("#editor-error").render())
+            await pilot.press("escape")
+            await pilot.pause()
+            return message
+
+        await pilot.press("tab")  # Calls per day
+        assert await refused("-", "3") == ("Calls per day: '-3' is not a whole number of items "
+                                           "a day; leave it empty for no limit")
+        await pilot.press("down", "down")
+        assert (await refused(*"xyz")).startswith("Working days: 'xyz' in 'xyz' is not a day")
+        await pilot.press("down")
+        assert await refused("0") == "Retry after (days): 0 is too small; use 1 to 365"
+    assert small_store.settings()["calls_per_day"] == ""
+    assert small_store.settings()["retry_days"] == "2"

@@ -397,11 +397,15 @@ class SettingEditor(_Editor):
         super().__init__()
         self.key = key
 
+    @property
+    def label(self) -> str:
+        return next(lbl for k, lbl, _ in CAPACITY_ROWS if k == self.key)
+
     def compose(self) -> ComposeResult:
-        label, hint = next((lbl, h) for k, lbl, h in CAPACITY_ROWS if k == self.key)
+        hint = next(h for k, _, h in CAPACITY_ROWS if k == self.key)
         with Vertical(id="editor"):
-            yield Static(Text.assemble((label, "bold"), (f"\n{hint}. Enter saves · Esc cancels",
-                                                          "dim")))
+            yield Static(Text.assemble((self.label, "bold"),
+                                       (f"\n{hint}. Enter saves · Esc cancels", "dim")))
             yield Input(self.app.store.settings()[self.key], id="value")
             yield Static("", id="editor-error")
 
@@ -412,6 +416,11 @@ class SettingEditor(_Editor):
         try:
             self.app.store.set_setting(self.key, self.query_one("#value", Input).value)
         except StoreError as exc:
-            self.refuse(str(exc))
+            # The store names the setting by its key (as the CLI's `config`
+            # does); here it is called by the label on the screen.
+            message = str(exc)
+            if message.startswith(f"{self.key}: "):
+                message = f"{self.label}: {message[len(self.key) + 2:]}"
+            self.refuse(message)
             return
         self.dismiss(True)
