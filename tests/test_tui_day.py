@@ -416,3 +416,24 @@ async def test_plan_capacity_messages_use_the_screens_labels(small_store):
         assert await refused("0") == "Retry after (days): 0 is too small; use 1 to 365"
     assert small_store.settings()["calls_per_day"] == ""
     assert small_store.settings()["retry_days"] == "2"
+
+
+async def test_plan_refuses_digits_other_than_0_to_9(small_store):
+    """int() reads Arabic-Indic ٣ and full-width ３ as 3; the plan must not."""
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "enter")  # Prospect
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 3, "٣", "enter", "enter", "enter")
+        await pilot.pause()
+        assert str(app.screen.query_one("#editor-error").render()) == (
+            "Prospect: call every: '٣' is not a number of days (a whole number, or empty for never)")
+        await pilot.press("escape", "tab", "enter", "ctrl+u", "３", "enter")  # calls per day
+        await pilot.pause()
+        assert "'３' is not a whole number" in str(app.screen.query_one("#editor-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert small_store.status_by_key("P").call_days == 182
+    assert small_store.settings()["calls_per_day"] == ""
