@@ -417,3 +417,20 @@ async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_stor
         assert "f4" in shown and "F3" not in shown
     monkeypatch.setenv("DAILYREACH_KEYMAP", str(tmp_path / "missing.json"))
     assert "does not exist" in DailyReachApp(small_store)._keymap_problems[0]
+
+
+async def test_keymap_names_punctuation_keys_as_textual_does(small_store, tmp_path, monkeypatch):
+    """"minus", "slash", "greater_than_sign" are the names the app's own
+    bindings use; a keymap may use them too."""
+    keymap = tmp_path / "keymap.json"
+    keymap.write_text('{"queue.skip": "backslash", "contacts.search": "slash,f11"}')
+    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app._keymap_problems == []
+        await pilot.press("backslash")  # skip Kim's call for today
+        await pilot.pause()
+        assert small_store.contact(kim)["call_hold_until"] == (TODAY + timedelta(days=1)).isoformat()
+

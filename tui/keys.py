@@ -259,7 +259,7 @@ _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 
 def valid_key(key: str) -> bool:
     """Whether Textual knows ``key`` (e.g. "f4", "ctrl+d", "slash", "/")."""
-    from textual.keys import Keys, _character_to_key
+    from textual.keys import REPLACED_KEYS, Keys, _character_to_key, _get_unicode_name_from_key
 
     *mods, name = key.lower().split("+") if key else [""]
     if not name or any(m not in _MODIFIERS for m in mods):
@@ -270,10 +270,16 @@ def valid_key(key: str) -> bool:
         return True
     if name.startswith("f") and name[1:].isdigit() and 1 <= int(name[1:]) <= 24:
         return True
-    # named characters such as "slash" or "question_mark"
+    # named characters such as "slash", "minus" or "question_mark" (Textual
+    # renames a few Unicode names: SOLIDUS is "slash", HYPHEN-MINUS "minus")
     import unicodedata
 
-    try:
-        return _character_to_key(unicodedata.lookup(name.replace("_", " "))) == name
-    except KeyError:
-        return False
+    original = REPLACED_KEYS.get(name, name)
+    for unicode_name in (_get_unicode_name_from_key(original), original.replace("_", " ")):
+        try:
+            char = unicodedata.lookup(unicode_name)
+        except KeyError:
+            continue
+        if _character_to_key(char) == name:
+            return True
+    return False
