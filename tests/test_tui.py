@@ -402,7 +402,7 @@ async def test_card_hides_on_narrow_terminals_and_scrolls_with_brackets(small_st
 async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_store, tmp_path,
                                                                        monkeypatch):
     keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"app.contacts": "f4", "app.refresh": "notakey+++", "app.quit": 5}')
+    keymap.write_text('{"app.contacts": "f12", "app.refresh": "notakey+++", "app.quit": 5}')
     monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -414,7 +414,7 @@ async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_stor
         await pilot.press("question_mark")
         await pilot.pause()
         shown = str(app.screen.query_one("Static").render())
-        assert "f4" in shown and "F3" not in shown
+        assert "F12" in shown and "F3" not in shown
     monkeypatch.setenv("DAILYREACH_KEYMAP", str(tmp_path / "missing.json"))
     assert "does not exist" in DailyReachApp(small_store)._keymap_problems[0]
 
@@ -434,3 +434,35 @@ async def test_keymap_names_punctuation_keys_as_textual_does(small_store, tmp_pa
         await pilot.pause()
         assert small_store.contact(kim)["call_hold_until"] == (TODAY + timedelta(days=1)).isoformat()
 
+
+async def test_two_actions_on_one_key_are_refused_and_named(small_store, tmp_path, monkeypatch):
+    """queue.done and queue.message both on Ctrl+D would make 'left a
+    message' unreachable: the later entry keeps its default key (1) and the
+    notice names both; the help screen writes remapped keys as it writes the
+    others (Ctrl+D, not ctrl+d)."""
+    keymap = tmp_path / "keymap.json"
+    keymap.write_text('{"queue.done": "ctrl+d", "queue.message": "ctrl+d", "app.contacts": "f12"}')
+    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    app = DailyReachApp(small_store)
+    kim, pat = contact_id(small_store, "Kim Key"), contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app._keymap_problems == [
+            f"{keymap}: queue.message and queue.done would both be on Ctrl+D (on the queue "
+            "screen); queue.message keeps its default key, 1"]
+        assert app.keymap_overrides == {"queue.done": "ctrl+d", "app.contacts": "f12"}
+        await pilot.press("ctrl+d")  # Kim reached
+        await pilot.pause()
+        assert small_store.history(kim)[0]["outcome"] == "reached"
+        await pilot.press("1")  # Pat: left a message, on its default key
+        await pilot.pause()
+        assert small_store.history(pat)[0]["outcome"] == "message"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = str(app.screen.query_one("Static").render())
+        keys = {line.split("  ")[1].strip(): line for line in shown.splitlines()
+                if line.startswith("  ") and "  " in line[2:]}
+        assert "mark done: call reached" in keys["Ctrl+D"]
+        assert "call: left a message" in keys["1"]
+        assert keys["F12"].split()[1] == "contacts"
+        assert "ctrl+d" not in shown and "f12" not in shown

@@ -437,3 +437,21 @@ async def test_plan_refuses_digits_other_than_0_to_9(small_store):
         await pilot.pause()
     assert small_store.status_by_key("P").call_days == 182
     assert small_store.settings()["calls_per_day"] == ""
+
+
+async def test_plan_tables_follow_a_remapped_list_key(small_store, tmp_path, monkeypatch):
+    from tui.screens.plan import RuleEditor
+
+    keymap = tmp_path / "keymap.json"
+    keymap.write_text('{"list.last": "f10", "list.down": "ctrl+j"}')
+    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f10", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "D"
+        await pilot.press("escape", "home", "ctrl+j", "down", "enter")  # down is no longer a move
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "S"

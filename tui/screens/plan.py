@@ -127,10 +127,14 @@ def load_summary(report: dict) -> Text:
 
 class RowTable(DataTable):
     """A row-cursor table whose Home / End go to the first / last row, as in
-    every other list (DataTable's own Home / End scroll sideways).  The
-    bindings carry the lists' ids, so a keymap remaps them too."""
+    every other list (DataTable's own Home / End scroll sideways).  Its
+    moves carry the lists' binding ids, so a keymap remaps them here too."""
 
     BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("home", "scroll_top", "First", show=False, id="list.first"),
         Binding("end", "scroll_bottom", "Last", show=False, id="list.last"),
     ]
