@@ -24,6 +24,7 @@ from store import QueueItem, StatusChange, Store, StoreError
 from store.plan import OUTCOME_LABELS
 
 from .keys import APP_BINDINGS, load_keymap
+from .legend import Legend
 from .palette import CommandPalette
 from .safe import safe
 from .screens.breakdown import BreakdownScreen
@@ -171,14 +172,10 @@ class DailyReachApp(App):
         for problem in self._keymap_problems:
             self.notify(problem, severity="warning", markup=False)
 
-    def legend(self) -> Text:
-        out = Text(no_wrap=True, overflow="ellipsis")
-        for s in self.store.statuses():
-            out.append(f" {s.key.lower()}", style="bold reverse")
-            out.append(" ")
-            out.append_text(safe(s.name, "dim"))
-            out.append(" ")
-        return out
+    def legend(self) -> Legend:
+        """The status letters for a screen's legend bar (it fits itself to
+        the bar's width: one line, or two when narrow)."""
+        return Legend(tuple((s.key, s.name) for s in self.store.statuses()))
 
     # ------------------------------------------------------------ actions
     def _refresh_screen(self) -> None:

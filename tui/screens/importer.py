@@ -128,6 +128,7 @@ class ImportScreen(Screen):
                 yield RowList(self._status_count, self._status_rows, self._render_status,
                               on_letter=self._letter, empty="No status values.",
                               id="import-statuses")
+        yield Static(self.app.legend(), id="legend")  # letters classify status values
         yield Static(id="import-info")
         yield ProgressBar(total=100, show_eta=False, id="import-progress")
         yield Footer()
