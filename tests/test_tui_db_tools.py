@@ -497,3 +497,47 @@ async def test_the_legend_takes_two_lines_when_narrow_and_never_cuts_a_word(mess
         letters = [e.split()[0] for line in lines for e in line.strip().split("  ")]
         assert letters == [s.key.lower() for s in messy.statuses()]
         assert "…" in "".join(lines)
+
+
+# ------------------------------------------------------------------ history words
+async def test_history_is_written_in_peoples_words(messy):
+    """An e-mail edit is not shown as the stored JSON, a field by its column
+    name, nor an undone status 2 as '→ — — undo'; on the contact screen and
+    on the card beside the contacts list alike."""
+    messy.add_status2("Referral")
+    kim = contact_id(messy, "Kim Key")
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        await move_to(pilot, lst, lambda c: c["name"] == "Kim Key")
+        await pilot.press("R")  # status 2 Referral
+        await pilot.pause()
+        await pilot.press("ctrl+z")  # and undone
+        await pilot.pause()
+        assert messy.contact(kim)["status2"] is None
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContactScreen)
+        await pilot.press("tab", "ctrl+u", *"Kimberly")  # first name
+        await pilot.press(*["tab"] * 5, "ctrl+u", *"Bob@X.test", "enter")  # the work e-mail
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert messy.contact(kim)["emails"][0]["value"] == "Bob@X.test"
+        history = str(app.screen.query_one("#history").render())
+        assert "E-mail (work): kim@acme.test → Bob@X.test" in history
+        assert "First name: Kim → Kimberly" in history
+        assert "status 2 Referral → none (undo)" in history
+        assert "status 2 none → Referral" in history
+        for internal in ('"type"', "first_name", "emails", "— —"):
+            assert internal not in history
+        await pilot.press("escape")
+        await pilot.pause()
+        card = str(app.screen.query_one("#card").render())
+        assert "E-mail (work): kim@acme.test → Bob@X.test" in card
+        assert "First name: Kim → Kimberly" in card
+        assert "status 2 Referral → none (undo)" in card
+        assert '"type"' not in card and "first_name" not in card
