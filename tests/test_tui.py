@@ -195,10 +195,8 @@ async def test_contacts_list_pages_from_sql(tmp_path, monkeypatch):
     store.close()
 
 
-async def test_keymap_file_remaps_a_binding(small_store, tmp_path, monkeypatch):
-    keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"app.contacts": "f12", "queue.done": "x"}')
-    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+async def test_keymap_file_remaps_a_binding(small_store, keymap):
+    keymap('{"app.contacts": "f12", "queue.done": "x"}')
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -224,16 +222,21 @@ async def test_tab_cycles_between_the_two_queue_lists(small_store):
         assert app.focused is calls
 
 
+async def palette(pilot, command: str) -> None:
+    """Run a command from the palette: Ctrl+P, type it, Enter."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*command)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+
+
 async def test_command_palette_offers_the_app_actions(small_store):
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"contacts")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await palette(pilot, "contacts")
         assert isinstance(app.screen, ContactsScreen)
 
 
@@ -272,12 +275,7 @@ async def test_esc_closes_the_keys_panel_opened_from_the_palette(small_store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f8")
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"keys")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await palette(pilot, "keys")
         assert isinstance(app.screen, PlanScreen) and len(app.screen.query(HelpPanel)) == 1
         assert app.screen.active_bindings["escape"].binding.action == "close_keys_panel"
         await pilot.press("escape")  # closes the panel only
@@ -400,10 +398,8 @@ async def test_card_hides_on_narrow_terminals_and_scrolls_with_brackets(small_st
 
 
 async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_store, tmp_path,
-                                                                       monkeypatch):
-    keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"app.contacts": "f12", "app.refresh": "notakey+++", "app.quit": 5}')
-    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+                                                                       monkeypatch, keymap):
+    keymap('{"app.contacts": "f12", "app.refresh": "notakey+++", "app.quit": 5}')
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -419,12 +415,10 @@ async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_stor
     assert "does not exist" in DailyReachApp(small_store)._keymap_problems[0]
 
 
-async def test_keymap_names_punctuation_keys_as_textual_does(small_store, tmp_path, monkeypatch):
+async def test_keymap_names_punctuation_keys_as_textual_does(small_store, keymap):
     """"minus", "slash", "greater_than_sign" are the names the app's own
     bindings use; a keymap may use them too."""
-    keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"queue.skip": "backslash", "contacts.search": "slash,f11"}')
-    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    keymap('{"queue.skip": "backslash", "contacts.search": "slash,f11"}')
     app = DailyReachApp(small_store)
     kim = contact_id(small_store, "Kim Key")
     async with app.run_test(size=SIZE) as pilot:
@@ -435,20 +429,18 @@ async def test_keymap_names_punctuation_keys_as_textual_does(small_store, tmp_pa
         assert small_store.contact(kim)["call_hold_until"] == (TODAY + timedelta(days=1)).isoformat()
 
 
-async def test_two_actions_on_one_key_are_refused_and_named(small_store, tmp_path, monkeypatch):
+async def test_two_actions_on_one_key_are_refused_and_named(small_store, keymap):
     """queue.done and queue.message both on Ctrl+D would make 'left a
     message' unreachable: the later entry keeps its default key (1) and the
     notice names both; the help screen writes remapped keys as it writes the
     others (Ctrl+D, not ctrl+d)."""
-    keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"queue.done": "ctrl+d", "queue.message": "ctrl+d", "app.contacts": "f12"}')
-    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    path = keymap('{"queue.done": "ctrl+d", "queue.message": "ctrl+d", "app.contacts": "f12"}')
     app = DailyReachApp(small_store)
     kim, pat = contact_id(small_store, "Kim Key"), contact_id(small_store, "Pat Prospect")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app._keymap_problems == [
-            f"{keymap}: queue.message and queue.done would both be on Ctrl+D (on the queue "
+            f"{path}: queue.message and queue.done would both be on Ctrl+D (on the queue "
             "screen); queue.message keeps its default key, 1"]
         assert app.keymap_overrides == {"queue.done": "ctrl+d", "app.contacts": "f12"}
         await pilot.press("ctrl+d")  # Kim reached

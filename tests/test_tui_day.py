@@ -439,12 +439,10 @@ async def test_plan_refuses_digits_other_than_0_to_9(small_store):
     assert small_store.settings()["calls_per_day"] == ""
 
 
-async def test_plan_tables_follow_a_remapped_list_key(small_store, tmp_path, monkeypatch):
+async def test_plan_tables_follow_a_remapped_list_key(small_store, keymap):
     from tui.screens.plan import RuleEditor
 
-    keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"list.last": "f10", "list.down": "ctrl+j"}')
-    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+    keymap('{"list.last": "f10", "list.down": "ctrl+j"}')
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f8")

@@ -18,6 +18,7 @@ from store import Store, StoreError
 
 from ..keys import PLAN_BINDINGS
 from ..safe import fit, safe
+from ..widgets import RowList
 
 #: Settings shown (and edited) under the rules: (key, label, hint).
 CAPACITY_ROWS = [
@@ -125,19 +126,19 @@ def load_summary(report: dict) -> Text:
     return out
 
 
+#: DataTable's action for each of the lists' moves (their keys: RowList's).
+_TABLE_MOVES = {"list.up": "cursor_up", "list.down": "cursor_down", "list.page_up": "page_up",
+                "list.page_down": "page_down", "list.first": "scroll_top",
+                "list.last": "scroll_bottom"}
+
+
 class RowTable(DataTable):
     """A row-cursor table whose Home / End go to the first / last row, as in
     every other list (DataTable's own Home / End scroll sideways).  Its
     moves carry the lists' binding ids, so a keymap remaps them here too."""
 
-    BINDINGS = [
-        Binding("up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("home", "scroll_top", "First", show=False, id="list.first"),
-        Binding("end", "scroll_bottom", "Last", show=False, id="list.last"),
-    ]
+    BINDINGS = [Binding(b.key, _TABLE_MOVES[b.id], b.description, show=False, id=b.id)
+                for b in RowList.BINDINGS]
 
 
 class RulesTable(RowTable):
