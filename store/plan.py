@@ -101,7 +101,7 @@ def parse_whole(key: str, text: str, *, allow_empty: bool, what: str,
         if allow_empty:
             return None
         raise StoreError(f"{key}: needs a whole number of {what} (1 or more)")
-    if not re.fullmatch(r"\d+", value):
+    if not re.fullmatch(r"[0-9]+", value):  # \d would take ٣ or ３ as 3
         empty = "; leave it empty for no limit" if allow_empty else ""
         raise StoreError(f"{key}: {value!r} is not a whole number of {what}{empty}")
     number = int(value)
@@ -121,7 +121,7 @@ def parse_cadence(label: str, text: str | int | None) -> int | None:
     value = str(text).strip().lower()
     if value in ("", "-", "—", "never", "none"):
         return None
-    if not re.fullmatch(r"\d+", value):
+    if not re.fullmatch(r"[0-9]+", value):  # \d would take ٣ or ３ as 3
         raise StoreError(f"{label}: {str(text).strip()!r} is not a number of days "
                          "(a whole number, or empty for never)")
     days = int(value)

@@ -26,6 +26,19 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.delenv("DAILYREACH_TODAY", raising=False)
 
 
+@pytest.fixture
+def keymap(tmp_path, monkeypatch):
+    """Write a keymap.json for the app to read: ``keymap('{"app.contacts": "f12"}')``;
+    returns its path."""
+    def write(text: str) -> Path:
+        path = tmp_path / "keymap.json"
+        path.write_text(text)
+        monkeypatch.setenv("DAILYREACH_KEYMAP", str(path))
+        return path
+
+    return write
+
+
 def make_record(line: int, name: str, *, company: str = "", status: str = "",
                 email: str = "", phone: str = "", created: date | None = None,
                 reached: date | None = None, emailed: date | None = None,

@@ -198,10 +198,8 @@ async def test_contacts_list_pages_from_sql(tmp_path, monkeypatch):
     store.close()
 
 
-async def test_keymap_file_remaps_a_binding(small_store, tmp_path, monkeypatch):
-    keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"app.contacts": "f12", "queue.done": "x"}')
-    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+async def test_keymap_file_remaps_a_binding(small_store, keymap):
+    keymap('{"app.contacts": "f12", "queue.done": "x"}')
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -227,17 +225,70 @@ async def test_tab_cycles_between_the_two_queue_lists(small_store):
         assert app.focused is calls
 
 
+async def palette(pilot, command: str) -> None:
+    """Run a command from the palette: Ctrl+P, type it, Enter."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*command)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+
+
 async def test_command_palette_offers_the_app_actions(small_store):
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"contacts")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await palette(pilot, "contacts")
         assert isinstance(app.screen, ContactsScreen)
+
+
+async def test_page_down_right_after_ctrl_p_does_not_stop_the_app(small_store):
+    """PageDown typed before the palette's list is laid out (0 rows high)
+    used to raise KeyError: 0 inside Textual and end the app."""
+    from textual import events
+    from textual.command import CommandList, CommandPalette
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["ctrl+p", "pagedown", "pageup", "pagedown"]:  # no pause between them
+            app.post_message(events.Key(key, None))
+        await pilot.pause(0.3)
+        assert app.is_running and isinstance(app.screen, CommandPalette)
+        # once the list has a size, PageDown still moves a page
+        command_list = app.screen.query_one(CommandList)
+        await pilot.press("down")
+        await pilot.pause(0.3)
+        first = command_list.highlighted
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert command_list.highlighted > first
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_esc_closes_the_keys_panel_opened_from_the_palette(small_store):
+    from textual.widgets import HelpPanel
+
+    from tui.app import PlanScreen
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await palette(pilot, "keys")
+        assert isinstance(app.screen, PlanScreen) and len(app.screen.query(HelpPanel)) == 1
+        assert app.screen.active_bindings["escape"].binding.action == "close_keys_panel"
+        await pilot.press("escape")  # closes the panel only
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen) and len(app.screen.query(HelpPanel)) == 0
+        # with no panel, Esc is the screen's again (and the footer shows "esc Back")
+        assert app.screen.active_bindings["escape"].binding.action == "back"
+        await pilot.press("escape")  # now the plan's own Esc: back to the queue
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
 
 
 async def test_fast_typing_after_slash_goes_to_the_search_box(small_store):
@@ -351,10 +402,8 @@ async def test_card_hides_on_narrow_terminals_and_scrolls_with_brackets(small_st
 
 
 async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_store, tmp_path,
-                                                                       monkeypatch):
-    keymap = tmp_path / "keymap.json"
-    keymap.write_text('{"app.contacts": "f4", "app.refresh": "notakey+++", "app.quit": 5}')
-    monkeypatch.setenv("DAILYREACH_KEYMAP", str(keymap))
+                                                                       monkeypatch, keymap):
+    keymap('{"app.contacts": "f12", "app.refresh": "notakey+++", "app.quit": 5}')
     app = DailyReachApp(small_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -365,6 +414,51 @@ async def test_keymap_problems_are_named_and_help_shows_remapped_keys(small_stor
         await pilot.press("question_mark")
         await pilot.pause()
         shown = str(app.screen.query_one("Static").render())
-        assert "f4" in shown and "F3" not in shown
+        assert "F12" in shown and "F3" not in shown
     monkeypatch.setenv("DAILYREACH_KEYMAP", str(tmp_path / "missing.json"))
     assert "does not exist" in DailyReachApp(small_store)._keymap_problems[0]
+
+
+async def test_keymap_names_punctuation_keys_as_textual_does(small_store, keymap):
+    """"minus", "slash", "greater_than_sign" are the names the app's own
+    bindings use; a keymap may use them too."""
+    keymap('{"queue.skip": "backslash", "contacts.search": "slash,f11"}')
+    app = DailyReachApp(small_store)
+    kim = contact_id(small_store, "Kim Key")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app._keymap_problems == []
+        await pilot.press("backslash")  # skip Kim's call for today
+        await pilot.pause()
+        assert small_store.contact(kim)["call_hold_until"] == (TODAY + timedelta(days=1)).isoformat()
+
+
+async def test_two_actions_on_one_key_are_refused_and_named(small_store, keymap):
+    """queue.done and queue.message both on Ctrl+D would make 'left a
+    message' unreachable: the later entry keeps its default key (1) and the
+    notice names both; the help screen writes remapped keys as it writes the
+    others (Ctrl+D, not ctrl+d)."""
+    path = keymap('{"queue.done": "ctrl+d", "queue.message": "ctrl+d", "app.contacts": "f12"}')
+    app = DailyReachApp(small_store)
+    kim, pat = contact_id(small_store, "Kim Key"), contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app._keymap_problems == [
+            f"{path}: queue.message and queue.done would both be on Ctrl+D (on the queue "
+            "screen); queue.message keeps its default key, 1"]
+        assert app.keymap_overrides == {"queue.done": "ctrl+d", "app.contacts": "f12"}
+        await pilot.press("ctrl+d")  # Kim reached
+        await pilot.pause()
+        assert small_store.history(kim)[0]["outcome"] == "reached"
+        await pilot.press("1")  # Pat: left a message, on its default key
+        await pilot.pause()
+        assert small_store.history(pat)[0]["outcome"] == "message"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = str(app.screen.query_one("Static").render())
+        keys = {line.split("  ")[1].strip(): line for line in shown.splitlines()
+                if line.startswith("  ") and "  " in line[2:]}
+        assert "mark done: call reached" in keys["Ctrl+D"]
+        assert "call: left a message" in keys["1"]
+        assert keys["F12"].split()[1] == "contacts"
+        assert "ctrl+d" not in shown and "f12" not in shown

@@ -307,3 +307,149 @@ async def test_copy_on_the_call_list_gives_a_dialable_number(tmp_path):
         await pilot.pause()
         assert app.clipboard == "+12125550187"
     store.close()
+
+
+async def test_plan_home_and_end_go_to_the_first_and_last_row(small_store):
+    from tui.screens.plan import RuleEditor, SettingEditor
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("end", "enter")  # the last status in the list: Delete
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "D"
+        await pilot.press("escape", "home", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "K"
+        await pilot.press("escape", "tab", "end", "enter")  # capacity: the last setting
+        await pilot.pause()
+        assert isinstance(app.screen, SettingEditor) and app.screen.key == "retry_days"
+        await pilot.press("escape", "home", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingEditor) and app.screen.key == "calls_per_day"
+
+
+def screen_lines(app) -> list[str]:
+    """The screen's rows as the terminal shows them."""
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+
+
+def line_with(lines: list[str], text: str) -> str:
+    [line] = [ln for ln in lines if text in ln]
+    return line
+
+
+async def test_plan_reads_at_80_by_24(small_store):
+    small_store.set_setting("calls_per_day", "7")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        lines = screen_lines(app)
+        # every rule is a whole row: Key Client (Kim: phone and e-mail) needs
+        # 7/5 × 1/90 = 0.0156 calls and 7/5 × 1/30 = 0.0467 e-mails a day
+        assert line_with(lines, " k  Key Client").split()[-2:] == ["0.02", "0.05"]
+        # the focused status's meaning in full, under the rules
+        meaning = small_store.status_by_key("K").meaning
+        assert line_with(lines, " Key Client: ").startswith(f" Key Client: {meaning}")
+        # the capacity values are on screen beside their labels
+        assert line_with(lines, "Calls per day").split()[-1] == "7"
+        assert line_with(lines, "E-mails per day").split()[-2:] == ["no", "limit"]
+        assert line_with(lines, "Working days").split()[-1] == "mon-fri"
+        assert line_with(lines, "Retry after (days)").split()[-1] == "2"
+        # the summary is read across the width, not a word a line:
+        # calls 7/5 × (1/90 + 1/182 + 1/180) = 0.031, e-mails 7/5 × (1/30 + 1/90) = 0.062
+        assert "This plan needs 0.0 calls and 0.1 e-mails per working day" in "\n".join(lines)
+        assert all(len(line) <= 80 for line in lines)
+        # Tab twice reaches the forecast below, which scrolls into view
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Next 13 weeks" in text and "3 Dec" in text
+
+
+async def test_plan_meaning_is_cut_at_a_word_at_120_and_the_chart_widens_at_200(small_store):
+    meaning = small_store.status_by_key("S").meaning
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        row = line_with(screen_lines(app), " s  Secondary Client").rstrip()
+        assert row.endswith("…")
+        shown = row[row.index(meaning.split()[0]):-1]
+        assert meaning.startswith(shown) and len(shown) < len(meaning)
+        assert meaning[len(shown)] == " "  # cut between words, not inside one
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert f" {meaning}" in line_with(lines, " s  Secondary Client")  # all of it fits
+        week = line_with(lines, "3 Dec ")
+        # capacity keeps a readable width; the chart has the rest (the
+        # busiest week's bars run well past the 16 cells they used to have)
+        assert week.index("│") < 70
+        assert max(len(run) for run in week.split()) > 40
+
+
+async def test_plan_capacity_messages_use_the_screens_labels(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+
+        async def refused(*keys) -> str:
+            await pilot.press("enter", "ctrl+u", *keys, "enter")
+            await pilot.pause()
+            message = str(app.screen.query_one("#editor-error").render())
+            await pilot.press("escape")
+            await pilot.pause()
+            return message
+
+        await pilot.press("tab")  # Calls per day
+        assert await refused("-", "3") == ("Calls per day: '-3' is not a whole number of items "
+                                           "a day; leave it empty for no limit")
+        await pilot.press("down", "down")
+        assert (await refused(*"xyz")).startswith("Working days: 'xyz' in 'xyz' is not a day")
+        await pilot.press("down")
+        assert await refused("0") == "Retry after (days): 0 is too small; use 1 to 365"
+    assert small_store.settings()["calls_per_day"] == ""
+    assert small_store.settings()["retry_days"] == "2"
+
+
+async def test_plan_refuses_digits_other_than_0_to_9(small_store):
+    """int() reads Arabic-Indic ٣ and full-width ３ as 3; the plan must not."""
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "enter")  # Prospect
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 3, "٣", "enter", "enter", "enter")
+        await pilot.pause()
+        assert str(app.screen.query_one("#editor-error").render()) == (
+            "Prospect: call every: '٣' is not a number of days (a whole number, or empty for never)")
+        await pilot.press("escape", "tab", "enter", "ctrl+u", "３", "enter")  # calls per day
+        await pilot.pause()
+        assert "'３' is not a whole number" in str(app.screen.query_one("#editor-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert small_store.status_by_key("P").call_days == 182
+    assert small_store.settings()["calls_per_day"] == ""
+
+
+async def test_plan_tables_follow_a_remapped_list_key(small_store, keymap):
+    from tui.screens.plan import RuleEditor
+
+    keymap('{"list.last": "f10", "list.down": "ctrl+j"}')
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f10", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "D"
+        await pilot.press("escape", "home", "ctrl+j", "down", "enter")  # down is no longer a move
+        await pilot.pause()
+        assert isinstance(app.screen, RuleEditor) and app.screen.key == "S"

@@ -504,3 +504,112 @@ async def test_leaving_an_edit_form_with_changes_asks_first(messy):
         await pilot.press("f3")  # nothing typed: no question
         await pilot.pause()
         assert isinstance(app.screen, ContactsScreen)
+
+
+# ------------------------------------------------------------------ legend
+def legend_lines(app) -> list[str]:
+    """The rows of the screen the legend bar takes, as the terminal shows them."""
+    bar = app.screen.query_one("#legend")
+    strips = app.screen._compositor.render_strips()
+    return [strips[y].text.rstrip() for y in range(bar.region.y, bar.region.bottom)]
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_the_status_legend_is_only_where_letters_set_a_status(messy, tmp_path):
+    sample = tmp_path / "few.csv"
+    sample.write_text("Contact,ID/Status\nAnn Lee,Prosp.\n")
+    everything = "  ".join(f"{s.key.lower()} {s.name}" for s in messy.statuses())
+    app = DailyReachApp(messy)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await pilot.pause()
+
+        async def legend_after(*keys) -> bool:
+            await pilot.press(*keys)
+            await pilot.pause()
+            shown = everything in screen_text(app)
+            assert shown == bool(app.screen.query("#legend"))
+            return shown
+
+        assert await legend_after()  # the queue
+        assert await legend_after("f3")  # contacts
+        assert await legend_after("enter")  # a contact
+        assert await legend_after("f7")  # triage
+        assert await legend_after("f6")  # clean-up: a letter maps a value to a status
+        assert await legend_after("ctrl+o", *str(sample), "enter")  # import's status values
+        assert not await legend_after("escape", "f4")  # breakdown
+        assert not await legend_after("f8")  # plan
+        assert not await legend_after("f9")  # the day
+        assert not await legend_after("question_mark")  # help
+        app.action_show_status2()
+        assert not await legend_after()  # status 2 list
+
+
+async def test_the_legend_takes_two_lines_when_narrow_and_never_cuts_a_word(messy):
+    entries = [f"{s.key.lower()} {s.name}" for s in messy.statuses()]
+    app = DailyReachApp(messy)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert legend_lines(app) == [" " + "  ".join(entries)]  # 114 cells: one line at 120
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        lines = legend_lines(app)
+        assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
+        # every entry whole, on one line or the other, in the status list's order
+        assert [e for line in lines for e in line.strip().split("  ")] == entries
+        assert "Calls due" in screen_text(app)  # the list keeps the rest of the screen
+    app = DailyReachApp(messy)
+    async with app.run_test(size=(44, 20)) as pilot:
+        await pilot.pause()
+        lines = legend_lines(app)
+        # too narrow even for two lines of full names: shortened, letters all there
+        assert len(lines) == 2 and all(len(line) <= 44 for line in lines)
+        letters = [e.split()[0] for line in lines for e in line.strip().split("  ")]
+        assert letters == [s.key.lower() for s in messy.statuses()]
+        assert "…" in "".join(lines)
+
+
+# ------------------------------------------------------------------ history words
+async def test_history_is_written_in_peoples_words(messy):
+    """An e-mail edit is not shown as the stored JSON, a field by its column
+    name, nor an undone status 2 as '→ — — undo'; on the contact screen and
+    on the card beside the contacts list alike."""
+    messy.add_status2("Referral")
+    kim = contact_id(messy, "Kim Key")
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts", RowList)
+        await move_to(pilot, lst, lambda c: c["name"] == "Kim Key")
+        await pilot.press("R")  # status 2 Referral
+        await pilot.pause()
+        await pilot.press("ctrl+z")  # and undone
+        await pilot.pause()
+        assert messy.contact(kim)["status2"] is None
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContactScreen)
+        await pilot.press("tab", "ctrl+u", *"Kimberly")  # first name
+        await pilot.press(*["tab"] * 5, "ctrl+u", *"Bob@X.test", "enter")  # the work e-mail
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert messy.contact(kim)["emails"][0]["value"] == "Bob@X.test"
+        history = str(app.screen.query_one("#history").render())
+        assert "E-mail (work): kim@acme.test → Bob@X.test" in history
+        assert "First name: Kim → Kimberly" in history
+        assert "status 2 Referral → none (undo)" in history
+        assert "status 2 none → Referral" in history
+        for internal in ('"type"', "first_name", "emails", "— —"):
+            assert internal not in history
+        await pilot.press("escape")
+        await pilot.pause()
+        card = str(app.screen.query_one("#card").text)
+        assert "E-mail (work): kim@acme.test → Bob@X.test" in card
+        assert "First name: Kim → Kimberly" in card
+        assert "status 2 Referral → none (undo)" in card
+        assert '"type"' not in card and "first_name" not in card

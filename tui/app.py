@@ -16,13 +16,17 @@ from typing import Callable
 
 from rich.text import Text
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from store import QueueItem, StatusChange, Store, StoreError
 from store.plan import OUTCOME_LABELS
 
 from .keys import APP_BINDINGS, load_keymap
+from .legend import Legend
+from .palette import CommandPalette
 from .safe import safe
 from .screens.breakdown import BreakdownScreen
 from .screens.cleanup import CleanupScreen
@@ -68,7 +72,11 @@ class DailyReachApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "dailyreach"
-    BINDINGS = APP_BINDINGS
+    BINDINGS = APP_BINDINGS + [
+        # Esc closes the keys panel ("Keys" in the palette) before anything
+        # else; with no panel open it is disabled (check_action).
+        Binding("escape", "close_keys_panel", "Close keys", show=False, priority=True),
+    ]
 
     def __init__(self, store: Store, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -134,6 +142,33 @@ class DailyReachApp(App):
         yield SystemCommand("Help: keys and status letters", "The whole keymap (?)", self.action_help)
         yield from super().get_system_commands(screen)
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette of :mod:`tui.palette` (Textual's, made safe
+        against PageDown typed before it is laid out)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Theme" command, with the same safe palette."""
+        self.push_screen(CommandPalette(providers=[ThemeProvider],
+                                        placeholder="Search for themes…"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_keys_panel":
+            # Only with the panel open, so every screen's own Esc (and the
+            # footer's "esc Back") is left alone otherwise.
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_show_help_panel(self) -> None:
+        super().action_show_help_panel()
+        self.refresh_bindings()
+
+    def action_close_keys_panel(self) -> None:
+        """Esc with Textual's keys panel open (palette → "Keys") closes it."""
+        self.screen.query("HelpPanel").remove()
+        self.refresh_bindings()
+
     def on_mount(self) -> None:
         self.push_screen(QueueScreen())
         for problem in self._keymap_problems:
@@ -151,14 +186,10 @@ class DailyReachApp(App):
             return
         line.update(Text.assemble((" ✓ ", "bold green"), safe(message)))
 
-    def legend(self) -> Text:
-        out = Text(no_wrap=True, overflow="ellipsis")
-        for s in self.store.statuses():
-            out.append(f" {s.key.lower()}", style="bold reverse")
-            out.append(" ")
-            out.append_text(safe(s.name, "dim"))
-            out.append(" ")
-        return out
+    def legend(self) -> Legend:
+        """The status letters for a screen's legend bar (it fits itself to
+        the bar's width: one line, or two when narrow)."""
+        return Legend(tuple((s.key, s.name) for s in self.store.statuses()))
 
     # ------------------------------------------------------------ actions
     def _refresh_screen(self) -> None:

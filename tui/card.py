@@ -10,6 +10,7 @@ from textual.strip import Strip
 
 from store import Store, StoreError
 
+from .history import describe, user_note
 from .safe import safe
 
 
@@ -145,23 +146,10 @@ class ContactCard(ScrollView, can_focus=False):
             out.append("\n\nHistory\n", style="bold")
             for h in history:
                 out.append(h["at"][:10] + " ", style="dim")
-                if h["kind"] == "status":
-                    out.append("status ")
-                    out.append_text(safe(h["old_status"] or "unclassified"))
-                    out.append(" → ")
-                    out.append_text(safe(h["new_status"] or "unclassified"))
-                elif h["kind"] in ("status2", "edit"):
-                    field = "status 2" if h["kind"] == "status2" else h.get("field") or "field"
-                    out.append("added by hand" if field == "contact" else f"{field} ")
-                    if field != "contact":
-                        out.append_text(safe(h.get("old_value") or "—"))
-                        out.append(" → ")
-                        out.append_text(safe(h.get("new_value") or "—"))
-                else:
-                    out.append(f"{h['kind']} {h['outcome'] or ''}".rstrip())
-                if h["note"] and not (h["kind"] == "edit" and h.get("field") == "contact"):
+                out.append_text(describe(h))
+                if note := user_note(h):
                     out.append(" — ", style="dim")
-                    out.append_text(safe(h["note"]))
+                    out.append_text(safe(note))
                 out.append("\n")
         if c["notes"]:
             out.append("\nNotes\n", style="bold")

@@ -258,8 +258,113 @@ def load_keymap() -> tuple[dict[str, str], list[str]]:
         if any(len(k.strip()) == 1 and k.strip().isalpha() for k in keys.split(",")):
             problems.append(f"{path}: {binding_id}: letters are status keys and cannot be bound")
             continue
-        keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
+        # Textual's key names are lower case ("F12" would never fire).
+        keymap[binding_id] = ",".join(k.strip() if len(k.strip()) == 1 else k.strip().lower()
+                                      for k in keys.split(","))
+    problems += [f"{path}: {problem}" for problem in drop_clashes(keymap)]
     return keymap, problems
+
+
+def _scopes() -> list[tuple[str, list[Binding]]]:
+    """The bindings that are active together, by where they are."""
+    from .widgets import RowList
+
+    lists = RowList.BINDINGS
+    # Keys Textual itself answers everywhere (no ids: never remapped).
+    textual = [Binding("ctrl+p", "command_palette", id="the command palette"),
+               Binding("tab", "focus_next", id="Tab (next pane)"),
+               Binding("shift+tab", "focus_previous", id="Shift+Tab (previous pane)")]
+    app = APP_BINDINGS + textual
+    return [("everywhere", app), ("queue", app + QUEUE_BINDINGS + CARD_BINDINGS + lists),
+            ("contacts", app + CONTACTS_BINDINGS + CARD_BINDINGS + lists),
+            ("plan", app + PLAN_BINDINGS + lists), ("e-mail", app + COMPOSE_BINDINGS),
+            ("contact", app + DETAIL_BINDINGS), ("edit form", app + EDIT_BINDINGS),
+            ("import", app + IMPORT_BINDINGS + lists), ("triage", app + TRIAGE_BINDINGS),
+            ("clean-up", app + CLEANUP_BINDINGS + lists), ("breakdown", app + BREAKDOWN_BINDINGS),
+            ("status 2 list", app + STATUS2_BINDINGS + lists), ("questions", CONFIRM_BINDINGS)]
+
+
+def _key_set(keys: str) -> set[str]:
+    from textual.keys import _character_to_key
+
+    return {_character_to_key(k) if len(k) == 1 else k.lower()
+            for k in (k.strip() for k in keys.split(","))}
+
+
+def drop_clashes(keymap: dict[str, str]) -> list[str]:
+    """Remove from ``keymap`` every entry that would put a key on two
+    actions active at the same time (which Textual allows silently: one of
+    them is then never reached).  Of two entries, the later one in the file
+    goes; an entry that takes a key another binding has by default goes.
+    Returns a message for each entry removed, naming both bindings."""
+    defaults = {}
+    for _, bindings in _scopes():
+        for b in bindings:
+            defaults.setdefault(b.id, b.key)
+    order = list(keymap)
+    problems = []
+    while True:
+        clash = None
+        for binding_id in reversed(order):  # the latest entry first
+            mine = _key_set(keymap[binding_id])
+            for where, bindings in _scopes():
+                if binding_id not in {b.id for b in bindings}:
+                    continue
+                for other in bindings:
+                    if other.id == binding_id:
+                        continue
+                    # a key both have by default is shared by design (the
+                    # import screen's F6 over the app's F6)
+                    shared = ((mine & _key_set(keymap.get(other.id, other.key)))
+                              - (_key_set(defaults[binding_id]) & _key_set(other.key)))
+                    if shared:
+                        clash = binding_id, other.id, sorted(shared)[0], where
+                        break
+                if clash:
+                    break
+            if clash:
+                break
+        if clash is None:
+            return problems
+        binding_id, other_id, key, where = clash
+        del keymap[binding_id]
+        order.remove(binding_id)
+        scope = "" if where == "everywhere" else f" (on the {where} screen)"
+        plural = "s" if "," in defaults[binding_id] else ""
+        problems.append(f"{binding_id} and {other_id} would both be on {key_label(key)}{scope}; "
+                        f"{binding_id} keeps its default key{plural}, "
+                        f"{key_labels(defaults[binding_id])}")
+
+
+#: How the help screen writes key names (as the rest of its table does).
+_KEY_NAMES = {"enter": "Enter", "escape": "Esc", "space": "Space", "tab": "Tab",
+              "backspace": "Backspace", "delete": "Delete", "insert": "Insert",
+              "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End",
+              "up": "↑", "down": "↓", "left": "←", "right": "→"}
+
+
+def key_label(key: str) -> str:
+    """A Textual key name as the help screen writes keys: ``ctrl+d`` →
+    ``Ctrl+D``, ``f12`` → ``F12``, ``question_mark`` → ``?``, ``pagedown`` → ``PgDn``."""
+    from textual.keys import format_key
+
+    *mods, name = key.strip().split("+") if len(key.strip()) > 1 else [key.strip()]
+    lower = name.lower()
+    if lower in _KEY_NAMES:
+        name = _KEY_NAMES[lower]
+    elif lower.startswith("f") and lower[1:].isdigit():
+        name = lower.upper()
+    elif len(name) == 1:
+        name = name.upper() if mods else name
+    else:
+        shown = format_key(lower)  # "slash" → "/"
+        name = shown if len(shown) == 1 else name.capitalize()
+    return "+".join([m.capitalize() for m in mods] + [name])
+
+
+def key_labels(keys: str) -> str:
+    """Several keys (``"f5,ctrl+r"``) as the help screen writes them (``F5 / Ctrl+R``)."""
+    return " / ".join(key_label(k) for k in keys.split(","))
 
 
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
@@ -267,7 +372,7 @@ _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 
 def valid_key(key: str) -> bool:
     """Whether Textual knows ``key`` (e.g. "f4", "ctrl+d", "slash", "/")."""
-    from textual.keys import Keys, _character_to_key
+    from textual.keys import REPLACED_KEYS, Keys, _character_to_key, _get_unicode_name_from_key
 
     *mods, name = key.lower().split("+") if key else [""]
     if not name or any(m not in _MODIFIERS for m in mods):
@@ -278,10 +383,16 @@ def valid_key(key: str) -> bool:
         return True
     if name.startswith("f") and name[1:].isdigit() and 1 <= int(name[1:]) <= 24:
         return True
-    # named characters such as "slash" or "question_mark"
+    # named characters such as "slash", "minus" or "question_mark" (Textual
+    # renames a few Unicode names: SOLIDUS is "slash", HYPHEN-MINUS "minus")
     import unicodedata
 
-    try:
-        return _character_to_key(unicodedata.lookup(name.replace("_", " "))) == name
-    except KeyError:
-        return False
+    original = REPLACED_KEYS.get(name, name)
+    for unicode_name in (_get_unicode_name_from_key(original), original.replace("_", " ")):
+        try:
+            char = unicodedata.lookup(unicode_name)
+        except KeyError:
+            continue
+        if _character_to_key(char) == name:
+            return True
+    return False

@@ -40,7 +40,6 @@ class BreakdownScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
         yield DataTable(id="breakdown", cursor_type="cell", zebra_stripes=True)
-        yield Static(id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -74,7 +73,6 @@ class BreakdownScreen(Screen):
         self.query_one("#topbar", Static).update(Text.assemble(
             (" dailyreach ", "bold reverse"), "  ", ("Breakdown", "bold"), "  ", names,
             (f"   {total:,} contacts · F4 next view · Enter lists", "dim")))
-        self.query_one("#legend", Static).update(self.app.legend())
 
     def _by_status(self, table: DataTable, total: int) -> None:
         rows = {r["status_key"]: r for r in self.store.breakdown("status")}

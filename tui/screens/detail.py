@@ -13,43 +13,22 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from store import Store, StoreError
 
+from ..history import describe, user_note
 from ..keys import DETAIL_BINDINGS, EDIT_BINDINGS
 from ..safe import safe
 from ..widgets import LetterTarget
-
-_KIND = {"call": "call", "email": "e-mail", "meeting": "meeting", "note": "note"}
-
 
 def history_line(h: dict) -> Text:
     """One history row as text: when, what, and any note."""
     out = Text()
     out.append(h["at"].replace("T", " ")[:16] + "  ", style="dim")
-    kind = h["kind"]
-    if kind == "status":
-        out.append("status ", style="bold")
-        out.append_text(safe(h["old_status"] or "unclassified"))
-        out.append(" → ")
-        out.append_text(safe(h["new_status"] or "unclassified"))
-    elif kind == "status2":
-        out.append("status 2 ", style="bold")
-        out.append_text(safe(h["old_value"] or "none"))
-        out.append(" → ")
-        out.append_text(safe(h["new_value"] or "none"))
-    elif kind == "edit":
-        if h["field"] == "contact":
-            out.append("added by hand", style="bold")
-        else:
-            out.append(f"edited {h['field']} ", style="bold")
-            out.append_text(safe(h["old_value"] or "—"))
-            out.append(" → ")
-            out.append_text(safe(h["new_value"] or "—"))
-    else:
-        out.append(f"{_KIND.get(kind, kind)} {h['outcome'] or ''}".rstrip(), style="bold")
+    out.append_text(describe(h))
     if h.get("source") and h["source"] not in ("app",):
         out.append(f"  ({h['source']})", style="dim")
-    if h["note"] and not (kind == "edit" and h["field"] == "contact"):
+    note = user_note(h)
+    if note:
         out.append("\n    ")
-        out.append_text(safe(h["note"].replace("\n", "\n    "), "italic", multiline=True))
+        out.append_text(safe(note.replace("\n", "\n    "), "italic", multiline=True))
     return out
 
 

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..keys import KEYMAP_ROWS
+from ..keys import KEYMAP_ROWS, key_labels
 from ..safe import fit, safe
 
 
@@ -24,7 +24,7 @@ class HelpScreen(Screen):
         out.append("Keys\n", style="bold")
         for binding_id, keys, what, where in KEYMAP_ROWS:
             if binding_id in overrides:
-                keys = overrides[binding_id].replace(",", " / ")
+                keys = key_labels(overrides[binding_id])
             out.append(f"  {fit(keys, 24)}", style="bold")
             out.append(fit(what, 46))
             out.append(f" {where}\n", style="dim")

@@ -143,6 +143,7 @@ class ImportScreen(Screen):
                 yield Static(" Columns → fields   (Enter: change)", classes="pane-title")
                 yield RowList(self._column_count, self._column_rows, self._render_column,
                               empty="Choose a file to see its columns.", id="import-columns")
+        yield Static(self.app.legend(), id="legend")  # letters classify status values
         yield Static(id="import-info")
         yield ProgressBar(total=100, show_eta=False, id="import-progress")
         yield Footer()

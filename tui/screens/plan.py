@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -14,7 +17,8 @@ from textual.widgets import DataTable, Footer, Input, Static
 from store import Store, StoreError
 
 from ..keys import PLAN_BINDINGS
-from ..safe import safe
+from ..safe import fit, safe
+from ..widgets import RowList
 
 #: Settings shown (and edited) under the rules: (key, label, hint).
 CAPACITY_ROWS = [
@@ -47,9 +51,20 @@ def _bar(value: int, cap: int | None, scale: float, width: int) -> Text:
     return out
 
 
+#: Cells of a chart row that are not bars: the week (8), and for calls and
+#: for e-mails a space, the count (6) and a space between the two.
+CHART_FIXED = 23
+
+
+def chart_bar_width(cells: int) -> int:
+    """The width of each of a chart row's two bars in ``cells`` columns."""
+    return max(4, (cells - CHART_FIXED) // 2)
+
+
 def forecast_chart(report: dict, width: int = 16) -> Text:
-    """Weekly due calls and e-mails, one row per week: a bar for each, the
-    part over the week's capacity in red, a yellow mark at the capacity."""
+    """Weekly due calls and e-mails, one row per week: a bar for each
+    (``width`` cells), the part over the week's capacity in red, a yellow
+    mark at the capacity."""
     weeks = report["forecast"]
     cap = report["capacity"]
     out = Text(no_wrap=True, overflow="crop")
@@ -65,7 +80,7 @@ def forecast_chart(report: dict, width: int = 16) -> Text:
     for kind in ("calls", "emails"):
         caps = [w[f"{kind}_capacity"] for w in weeks if w[f"{kind}_capacity"] is not None]
         scales[kind] = width / max([w[kind] for w in weeks] + caps + [1])
-    out.append(f"{'week of':<8} {'calls':<{width + 7}}  e-mails\n", style="dim")
+    out.append(f"{'week of':<8} {'calls':<{width + 7}} e-mails\n", style="dim")
     for w in weeks:
         start = date.fromisoformat(w["week_start"])
         out.append(f"{start:%-d %b}".ljust(8), style="dim")
@@ -111,11 +126,118 @@ def load_summary(report: dict) -> Text:
     return out
 
 
+#: DataTable's action for each of the lists' moves (their keys: RowList's).
+_TABLE_MOVES = {"list.up": "cursor_up", "list.down": "cursor_down", "list.page_up": "page_up",
+                "list.page_down": "page_down", "list.first": "scroll_top",
+                "list.last": "scroll_bottom"}
+
+
+class RowTable(DataTable):
+    """A row-cursor table whose Home / End go to the first / last row, as in
+    every other list (DataTable's own Home / End scroll sideways).  Its
+    moves carry the lists' binding ids, so a keymap remaps them here too."""
+
+    BINDINGS = [Binding(b.key, _TABLE_MOVES[b.id], b.description, show=False, id=b.id)
+                for b in RowList.BINDINGS]
+
+
+class RulesTable(RowTable):
+    """The rules, one row per status.  The columns are sized to the table's
+    width: the meaning takes what is left and ends in "…" when cut; when
+    narrow the headers are shorter and the meaning (then shown only in the
+    line under the table) is left out."""
+
+    #: (header, short header, right-aligned) of the columns before the meaning.
+    COLUMNS = [("", "", False), ("Status", "Status", False), ("Call every", "Call", False),
+               ("E-mail every", "E-mail", False), ("Contacts", "Contacts", True),
+               ("Calls/day", "Calls/d", True), ("E-mails/day", "E-mails/d", True)]
+    #: The narrowest meaning column worth showing.
+    MIN_MEANING = 12
+
+    rules: list[dict] = []
+    _filled_for = -1
+
+    def show(self, rules: list[dict]) -> None:
+        self.rules = rules
+        self._fill()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._filled_for:
+            self._fill()
+
+    def _fill(self) -> None:
+        # Until the table is laid out, size it for the whole terminal.
+        width = self.scrollable_content_region.width or self.app.size.width - 2
+        self._filled_for = self.size.width
+        cells = [[Text(r["status_key"].lower(), style="bold"), safe(_cut(r["status"], 24)),
+                  Text(_every(r["call_days"])), Text(_every(r["email_days"])),
+                  Text(f"{r['contacts']:,}"), Text(f"{r['calls_per_day']:.2f}"),
+                  Text(f"{r['emails_per_day']:.2f}")] for r in self.rules]
+        pad = 2 * self.cell_padding
+
+        def sizes(use_short: bool) -> tuple[list[str], list[int]]:
+            labels = [short if use_short else long for long, short, _ in self.COLUMNS]
+            return labels, [max([cell_len(label)] + [row[i].cell_len for row in cells])
+                            for i, label in enumerate(labels)]
+
+        labels, col_widths = sizes(False)
+        if sum(col_widths) + pad * len(col_widths) + pad + self.MIN_MEANING > width:
+            labels, col_widths = sizes(True)
+        meaning = width - sum(col_widths) - pad * (len(col_widths) + 1)
+        keep = self.cursor_row
+        self.clear(columns=True)
+        for label, col_width, (_, _, right) in zip(labels, col_widths, self.COLUMNS):
+            self.add_column(Text(label, justify="right" if right else "left"), width=col_width)
+        if meaning >= self.MIN_MEANING:
+            self.add_column("Meaning", width=meaning)
+        for r, row in zip(self.rules, cells):
+            for cell, (_, _, right) in zip(row, self.COLUMNS):
+                cell.justify = "right" if right else "left"
+            if meaning >= self.MIN_MEANING:
+                row.append(safe(_cut(r["meaning"], meaning), "dim"))
+            self.add_row(*row, key=r["status_key"])
+        if self.row_count:
+            self.move_cursor(row=min(max(keep, 0), self.row_count - 1))
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells: cut at the last word that fits,
+    with "…" (mid-word only when one word is most of the width)."""
+    if cell_len(text) <= width:
+        return text
+    head = fit(text, width)[:-1]  # fit() ends a cut text with "…"
+    words = head.rsplit(" ", 1)
+    if len(words) == 2 and cell_len(words[0]) >= width // 2:
+        head = words[0].rstrip(" ,;:—-")
+    return head + "…"
+
+
+class ForecastChart(Static):
+    """The 13-week chart; its bars take the width the pane has."""
+
+    report: dict | None = None
+
+    def show(self, report: dict) -> None:
+        self.report = report
+        self._draw(self.size.width or self.app.size.width // 2)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._draw(event.size.width)
+
+    def _draw(self, cells: int) -> None:
+        if self.report is not None:
+            self.update(forecast_chart(self.report, chart_bar_width(cells)))
+
+
 class PlanScreen(Screen):
     """Rules and capacity in two tables (Tab moves between them); Enter
-    edits the focused row."""
+    edits the focused row.  Wide and tall enough, capacity and the forecast
+    sit side by side under the rules; else everything is one column that
+    scrolls (Tab to the forecast, then the arrows)."""
 
     BINDINGS = PLAN_BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (26, "-tall")]
 
     @property
     def store(self) -> Store:
@@ -123,24 +245,24 @@ class PlanScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
-        yield Static(" Rules: Enter edits the focused status · Tab: capacity", classes="pane-title")
-        yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
-        with Horizontal(id="plan-bottom"):
-            with Vertical(id="plan-left"):
-                yield Static(" Capacity: Enter edits", classes="pane-title")
-                yield DataTable(id="capacity", cursor_type="row")
-                yield Static(id="load")
-            with VerticalScroll(id="plan-right"):
-                yield Static(id="chart")
+        with VerticalScroll(id="plan-body", can_focus=False):
+            yield Static(" Rules: Enter edits the focused status · Tab: capacity",
+                         classes="pane-title")
+            yield RulesTable(id="rules", cursor_type="row", zebra_stripes=True)
+            yield Static(id="rule-meaning")
+            with Horizontal(id="plan-bottom"):
+                with Vertical(id="plan-left"):
+                    yield Static(" Capacity: Enter edits", classes="pane-title")
+                    yield RowTable(id="capacity", cursor_type="row")
+                    yield Static(id="load")
+                with VerticalScroll(id="plan-right"):
+                    yield ForecastChart(id="chart")
         yield Footer()
 
     def on_mount(self) -> None:
-        rules = self.query_one("#rules", DataTable)
-        rules.add_columns("", "Status", "Call every", "E-mail every", "Contacts", "Calls/day",
-                          "E-mails/day", "Meaning")
         self.query_one("#capacity", DataTable).add_columns("Setting", "Value")
         self.reload()
-        self.set_focus(rules)
+        self.set_focus(self.query_one("#rules", RulesTable))
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -148,17 +270,8 @@ class PlanScreen(Screen):
     def reload(self) -> None:
         report = self.store.plan_report()
         self.report = report
-        rules = self.query_one("#rules", DataTable)
-        keep = rules.cursor_row
-        rules.clear()
-        for r in report["rules"]:
-            rules.add_row(Text(r["status_key"].lower(), style="bold"), safe(r["status"]),
-                          _every(r["call_days"]), _every(r["email_days"]),
-                          Text(f"{r['contacts']:,}", justify="right"),
-                          Text(f"{r['calls_per_day']:.2f}", justify="right"),
-                          Text(f"{r['emails_per_day']:.2f}", justify="right"),
-                          safe(r["meaning"], "dim"), key=r["status_key"])
-        rules.move_cursor(row=min(keep, rules.row_count - 1))
+        self.query_one("#rules", RulesTable).show(report["rules"])
+        self._show_meaning()
         capacity = self.query_one("#capacity", DataTable)
         keep = capacity.cursor_row
         capacity.clear()
@@ -173,7 +286,22 @@ class PlanScreen(Screen):
             f"{report['total']['calls_per_day']:.1f} calls and "
             f"{report['total']['emails_per_day']:.1f} e-mails per working day"))
         self.query_one("#load", Static).update(load_summary(report))
-        self.query_one("#chart", Static).update(forecast_chart(report))
+        self.query_one("#chart", ForecastChart).show(report)
+
+    def _show_meaning(self) -> None:
+        """The focused status's meaning in full, under the rules."""
+        rules = self.query_one("#rules", RulesTable)
+        line = Text(" ")
+        if rules.row_count:
+            rule = rules.rules[rules.cursor_row]
+            line.append_text(safe(rule["status"], "bold"))
+            line.append(": ")
+            line.append_text(safe(rule["meaning"] or "(no meaning written)"))
+        self.query_one("#rule-meaning", Static).update(line)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "rules":
+            self._show_meaning()
 
     def action_edit(self) -> None:
         focused = self.focused
@@ -274,11 +402,15 @@ class SettingEditor(_Editor):
         super().__init__()
         self.key = key
 
+    @property
+    def label(self) -> str:
+        return next(lbl for k, lbl, _ in CAPACITY_ROWS if k == self.key)
+
     def compose(self) -> ComposeResult:
-        label, hint = next((lbl, h) for k, lbl, h in CAPACITY_ROWS if k == self.key)
+        hint = next(h for k, _, h in CAPACITY_ROWS if k == self.key)
         with Vertical(id="editor"):
-            yield Static(Text.assemble((label, "bold"), (f"\n{hint}. Enter saves · Esc cancels",
-                                                          "dim")))
+            yield Static(Text.assemble((self.label, "bold"),
+                                       (f"\n{hint}. Enter saves · Esc cancels", "dim")))
             yield Input(self.app.store.settings()[self.key], id="value")
             yield Static("", id="editor-error")
 
@@ -289,6 +421,11 @@ class SettingEditor(_Editor):
         try:
             self.app.store.set_setting(self.key, self.query_one("#value", Input).value)
         except StoreError as exc:
-            self.refuse(str(exc))
+            # The store names the setting by its key (as the CLI's `config`
+            # does); here it is called by the label on the screen.
+            message = str(exc)
+            if message.startswith(f"{self.key}: "):
+                message = f"{self.label}: {message[len(self.key) + 2:]}"
+            self.refuse(message)
             return
         self.dismiss(True)
