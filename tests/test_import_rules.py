@@ -656,3 +656,31 @@ def test_an_import_asked_to_stop_rolls_back(tmp_path, store):
     with pytest.raises(StoreError, match="import stopped: nothing was imported"):
         import_file(store, path, stop=stop)
     assert len(asked) == 2 and store.count_contacts() == 0
+
+
+def test_a_file_showing_both_date_orders_keeps_unclear_dates_as_text(tmp_path, store):
+    # Act! labels (whose usual order is month first), but the file itself
+    # shows both orders: 03/04/2021 must not become history either way
+    report = import_file(store, write(tmp_path, "both.csv", "Contact,E-mail,Last Reach\r\n"
+                                                            "Ann Lee,ann@x.test,01/13/2021\r\n"
+                                                            "Bo Bell,bo@x.test,13/01/2021\r\n"
+                                                            "Cy Cole,cy@x.test,03/04/2021\r\n"))
+    notes = " ".join(report.notes)
+    assert "written both ways" in notes and "were read as" not in notes
+    cy = [c for c in store.contacts() if c["name"] == "Cy Cole"][0]
+    assert cy["last_call_reached"] is None and cy["extra"]["Last Reach"] == "03/04/2021"
+    assert any(line == 4 and "03/04/2021" in m for line, m in report.warnings)
+
+
+def test_date_order_evidence_is_found_past_phone_numbers_and_other_dates(tmp_path):
+    from store.formats.values import DateEvidence
+
+    # phones (212-555-0101), times and dates that decide nothing come first
+    data = (b"Ann,+1 212-555-0101,1.2.2020,3/4/2021,2021-05-06 10:11\n" * 5000
+            + b"Bo,212.555.0102,25.12.2020\nCy,x,12/31/2020\n")
+    evidence = DateEvidence()
+    evidence.feed(data, 1)
+    assert (evidence.dmy, evidence.mdy) == ((5001, "25.12.2020"), (5002, "12/31/2020"))
+    nothing = DateEvidence()
+    nothing.feed(b"Ann,+1 212-555-0101,1.2.2020\n" * 100, 1)
+    assert (nothing.dmy, nothing.mdy) == (None, None)

@@ -398,8 +398,11 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
     order = date_order or _decide_order(src, report, report.format)
     if date_order:
         report.date_order = date_order
+    # an exporter's usual order fills in only where the file says nothing;
+    # a file that shows both orders keeps its unclear dates as text
+    default = None if src.evidence.both else _EXPORTER_DATE_ORDER.get(report.format)
     mapper = RowMapper(columns, report, today=today, date_order=order,
-                       default_order=_EXPORTER_DATE_ORDER.get(report.format), profile=report.format)
+                       default_order=default, profile=report.format)
 
     def records() -> Iterator[Record]:
         line = header_line + 1

@@ -23,6 +23,9 @@ _DMY_EVIDENCE = re.compile(
     rb"(?<![\d/.\-])(1[3-9]|2\d|3[01])([/.])(0?[1-9]|1[0-2])\2(\d{4}|\d{2})(?![\d/.])"
     rb"|(?<![\d/.\-])(1[3-9]|2\d|3[01])-(0?[1-9]|1[0-2])-(\d{4})(?![\d/.\-])"
 )
+#: Anything shaped like a numeric date (d/d/d, d.d.d, d-d-d): where
+#: the exact patterns are worth running.
+_DATE_SHAPE = re.compile(rb"\d{1,2}([/.\-])\d{1,2}\1\d{2}")
 _MDY_EVIDENCE = re.compile(
     rb"(?<![\d/.\-])(0?[1-9]|1[0-2])([/.])(1[3-9]|2\d|3[01])\2(\d{4}|\d{2})(?![\d/.])"
     rb"|(?<![\d/.\-])(0?[1-9]|1[0-2])-(1[3-9]|2\d|3[01])-(\d{4})(?![\d/.\-])"
@@ -45,15 +48,32 @@ class DateEvidence:
     def done(self) -> bool:
         return self.dmy is not None or self.mdy is not None
 
+    @property
+    def both(self) -> bool:
+        """The file shows both orders: no order can be assumed for it."""
+        return self.dmy is not None and self.mdy is not None
+
     def feed(self, data: bytes, first_line: int) -> None:
-        """Search a chunk of raw text starting at ``first_line``."""
+        """Search a chunk of raw text starting at ``first_line``.
+
+        The exact patterns (with their look-behind) are slow to run over
+        every byte — seconds for a large file with no date at all — so a
+        plain date shape finds the places worth checking first."""
         if self.done:
             return
-        for attr, pattern in (("dmy", _DMY_EVIDENCE), ("mdy", _MDY_EVIDENCE)):
-            m = pattern.search(data)
-            if m:
-                line = first_line + data.count(b"\n", 0, m.start())
-                setattr(self, attr, (line, m.group(0).decode("ascii")))
+        found: dict[str, re.Match] = {}
+        for shape in _DATE_SHAPE.finditer(data):
+            start = max(shape.start() - 1, 0)
+            for attr, pattern in (("dmy", _DMY_EVIDENCE), ("mdy", _MDY_EVIDENCE)):
+                if attr not in found:
+                    m = pattern.search(data, start, shape.end() + 8)
+                    if m:
+                        found[attr] = m
+            if len(found) == 2:
+                break
+        for attr, m in found.items():
+            line = first_line + data.count(b"\n", 0, m.start())
+            setattr(self, attr, (line, m.group(0).decode("ascii")))
 
     def feed_text(self, text: str, line: int) -> None:
         if not self.done:
