@@ -614,7 +614,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         reload (a million contacts: tens of ms per count), mostly unchanged."""
         if self.conn.in_transaction:  # a rollback would not show in the version
             return compute()
-        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        version = self._version()
         hit = self._counts.get(key)
         if hit is not None and hit[0] == version:
             return hit[1]
@@ -623,6 +623,65 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             self._counts.clear()
         self._counts[key] = (version, value)
         return value
+
+    def version(self) -> tuple[int, int]:
+        """A value that changes whenever the database does (a write here, or
+        a commit by another connection): what a screen showed for an older
+        version may be stale, for the same version it is not."""
+        return (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+
+    _version = version
+
+    @contextmanager
+    def _keeping_queue_counts(self, ids: list[int]) -> Iterator[None]:
+        """Keep the remembered queue counts through a change of a few
+        contacts, by how those contacts move, instead of counting again: at
+        a million contacts a count is tens of milliseconds, and a status
+        letter changes one contact.  Nothing is kept if another connection
+        wrote in between (or the change covers many contacts)."""
+        version = self._version()
+        entries = [(key, hit[1]) for key, hit in self._counts.items()
+                   if key[0] == "queue" and hit[0] == version]
+        # contact counts that such a change cannot move: it touches statuses,
+        # due dates and holds, never names, owners or the number of contacts
+        unmoved = [(key, hit[1]) for key, hit in self._counts.items()
+                   if key[0] == "contacts" and hit[0] == version
+                   and not any(word in key[1] for word in ("status_id", "_due", "_hold"))]
+        if not (entries or unmoved) or not ids or len(ids) > 1000 or self.conn.in_transaction:
+            yield
+            return
+        before = {key: self._due_groups(ids, key[1], key[2]) for key, _ in entries}
+        yield
+        if self.conn.execute("PRAGMA data_version").fetchone()[0] != version[0]:
+            return  # another window committed meanwhile: count afresh
+        now = self._version()
+        for key, value in unmoved:
+            self._counts[key] = (now, value)
+        for key, counts in entries:
+            kind = key[1]
+            after = self._due_groups(ids, kind, key[2])
+            groups = dict(counts)
+            for cid in ids:
+                old, new = before[key].get(cid), after.get(cid)
+                if old != new:
+                    if old is not None:
+                        groups[old] -= 1
+                    if new is not None:
+                        groups[new] = groups.get(new, 0) + 1
+            days_col = self._QUEUE_COLUMNS[kind][2]
+            self._counts[key] = (now, [(s.id, groups[s.id]) for s in self.statuses()
+                                       if getattr(s, days_col) is not None and groups.get(s.id)])
+
+    def _due_groups(self, ids: list[int], kind: str, day_text: str) -> dict[int, int]:
+        """contact id → status id, for those of ``ids`` the queue counts as
+        due for ``kind`` on that day (as :meth:`_queue_counts` counts them)."""
+        due_col, _, days_col = self._QUEUE_COLUMNS[kind]
+        cadenced = {s.id for s in self.statuses() if getattr(s, days_col) is not None}
+        rows = self.conn.execute(
+            f"SELECT id, status_id FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+            f" AND {due_col} <= ? AND {self._not_held(kind)}",
+            [json.dumps(ids), day_text, day_text])
+        return {cid: sid for cid, sid in rows if sid in cadenced}
 
     def count_contacts(self, *, search: str | None = None, status: str | None = None,
                        status2: str | None = None, owner: str | None = None,
@@ -723,7 +782,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
         """
         new = self.status_by_key(key) if key else None
         ids = list(dict.fromkeys(int(i) for i in contact_ids))
-        with self.transaction() as conn:
+        with self._keeping_queue_counts(ids), self.transaction() as conn:
             return self._apply_status(conn, ids, new, source=source, note=note, label=label)
 
     def log(self, contact_id: int, kind: str, outcome: str | None, *,
@@ -736,7 +795,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             raise StoreError(f"unknown activity kind {kind!r}")
         if isinstance(at, date):
             at = self._stamp(at)
-        with self.transaction() as conn:
+        with self._keeping_queue_counts([contact_id]), self.transaction() as conn:
             if conn.execute("SELECT 1 FROM contacts WHERE id = ?", [contact_id]).fetchone() is None:
                 raise StoreError(f"no contact with id {contact_id}")
             cur = conn.execute(
@@ -767,7 +826,9 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
 
     def delete_activity(self, activity_id: int) -> None:
         """Remove one history row (used to undo a mistaken log)."""
-        with self.transaction() as conn:
+        owner = self.conn.execute("SELECT contact_id FROM activities WHERE id = ?",
+                                  [activity_id]).fetchone()
+        with self._keeping_queue_counts([owner[0]] if owner else []), self.transaction() as conn:
             row = conn.execute(
                 "SELECT contact_id FROM activities WHERE id = ?", [activity_id]
             ).fetchone()
@@ -797,7 +858,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             raise StoreError(f"{until.isoformat()} is more than {MAX_SNOOZE_DAYS} days away; "
                              "snooze at most a year ahead (or give the contact another status)")
         ids = []
-        with self.transaction() as conn:
+        with self._keeping_queue_counts([contact_id]), self.transaction() as conn:
             if conn.execute("SELECT 1 FROM contacts WHERE id = ?", [contact_id]).fetchone() is None:
                 raise StoreError(f"no contact with id {contact_id}")
             stamp = self._stamp()
@@ -812,7 +873,10 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
     def delete_snoozes(self, snooze_ids: Iterable[int]) -> None:
         """Remove snoozes (used to undo one)."""
         ids = [int(i) for i in snooze_ids]
-        with self.transaction() as conn:
+        owners = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT contact_id FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)])]
+        with self._keeping_queue_counts(owners), self.transaction() as conn:
             rows = conn.execute(
                 "SELECT DISTINCT contact_id FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
                 [json.dumps(ids)]).fetchall()

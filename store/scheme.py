@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import StoreError
 
@@ -40,7 +41,7 @@ class Status:
     role: str | None = None
     position: int = 0
 
-    @property
+    @cached_property
     def key(self) -> str:
         return status_key(self.name)
 

@@ -551,3 +551,58 @@ def test_done_today_counts_only_todays_reached_calls_and_sent_emails(tmp_path):
     assert s.done_today() == {"call": 1, "email": 1}
     assert s.done_today(_date(2026, 12, 2)) == {"call": 0, "email": 1}
     s.close()
+
+
+def test_remembered_queue_counts_follow_each_change_as_a_recount_would(small_store, tmp_path):
+    """Counts kept through a change (adjusted by how the changed contacts
+    moved) must equal counting again from scratch, after every kind of
+    change the queue screen makes."""
+    from datetime import timedelta
+
+    from conftest import contact_id as cid_of
+
+    store = small_store
+    kim, pat, sam = (cid_of(store, n) for n in ("Kim Key", "Pat Prospect", "Sam Second"))
+
+    filters = [{}, {"search": "pat"}, {"status": "k"}, {"due": "today"}, {"search": "555 bolt"}]
+
+    def check() -> None:
+        fresh = Store(store.path, today=TODAY)
+        for kind in ("call", "email"):
+            assert store.queue_counts(kind=kind) == fresh._queue_counts(TODAY.isoformat(), kind), kind
+        for f in filters:
+            assert store.count_contacts(**f) == fresh.count_contacts(**f), f
+        fresh.close()
+
+    def remembered() -> None:  # the screens have read the counts: they are cached
+        for kind in ("call", "email"):
+            store.queue_counts(kind=kind)
+        for f in filters:
+            store.count_contacts(**f)
+
+    steps = [
+        lambda: store.set_status([pat], "K"),  # P → K: moves between groups
+        lambda: store.set_status([kim], "V"),  # leaves the queue
+        lambda: store.set_status([kim, pat, sam], None),  # several at once, all out
+        lambda: store.set_status([kim, pat, sam], "S"),
+        lambda: store.log_outcome(sam, "email", "sent"),
+        lambda: store.log_outcome(pat, "call", "no-answer"),  # held back by the retry gap
+        lambda: store.snooze(kim, TODAY + timedelta(days=3), ["call"]),
+        lambda: store.snooze(kim, TODAY, ["call"]),  # back today
+    ]
+    for step in steps:
+        remembered()
+        step()
+        check()
+    remembered()
+    activity = store.log_outcome(kim, "call", "reached")
+    check()
+    remembered()
+    store.delete_activity(activity)  # undoing it
+    check()
+    remembered()
+    [snooze] = store.snooze(pat, TODAY + timedelta(days=7), ["email"])
+    check()
+    remembered()
+    store.delete_snoozes([snooze])
+    check()

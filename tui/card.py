@@ -12,6 +12,7 @@ from store import Store, StoreError
 
 from .history import describe, user_note
 from .safe import safe
+from .widgets import line_regions
 
 
 class CardScreenMixin:
@@ -62,10 +63,21 @@ class ContactCard(ScrollView, can_focus=False):
         # an unchanged card costs nothing
         if content == self._text:
             return
+        old = self._lines
         self._text = content
         self._lines = None
-        self._wrap()
-        self.refresh()
+        top = self.scroll_offset.y
+        new = self._wrap()
+        if old is None or self.scroll_offset.y != top:
+            self.refresh()
+            return
+        # only the lines that read differently are drawn again (a status
+        # letter changes a line or two of the same contact's card)
+        changed = [y for y in range(self.size.height)
+                   if (old[top + y] if top + y < len(old) else None)
+                   != (new[top + y] if top + y < len(new) else None)]
+        if changed:
+            self.refresh(*line_regions(changed, self.size.width))
 
     def _wrap(self) -> list[Text]:
         width = self.scrollable_content_region.width
@@ -93,7 +105,15 @@ class ContactCard(ScrollView, can_focus=False):
                     for seg in lines[index].render(self.app.console) if seg.text != "\n"]
         return Strip(segments).adjust_cell_length(width, base)
 
+    _showing: tuple | None = None
+
     def show(self, store: Store, contact_id: int | None) -> None:
+        # the same contact at the same database version reads the same: the
+        # list's cursor message after a reload asks again, for nothing
+        showing = (contact_id, store.version())
+        if showing == self._showing:
+            return
+        self._showing = showing
         if contact_id is None:
             self.update(Text("No contact selected.", style="italic"))
             return

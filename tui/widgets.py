@@ -9,7 +9,7 @@ re-querying while scrolling).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
 
 from rich.segment import Segment
 from rich.text import Text
@@ -63,7 +63,8 @@ class RowList(ScrollView, can_focus=True):
     RowList > .rowlist--empty { color: $text-muted; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # repaint=False: the watcher redraws just the rows whose highlight moved
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, rowlist: "RowList", row: Any | None) -> None:
@@ -75,6 +76,7 @@ class RowList(ScrollView, can_focus=True):
                  render_row: Callable[[Any, int], Text], *,
                  on_letter: Callable[[Any | None, str], None] | None = None,
                  empty: str | Callable[[], str] = "Nothing here.",
+                 row_key: Callable[[Any], Hashable] | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
         self._count_fn = count
@@ -82,6 +84,11 @@ class RowList(ScrollView, can_focus=True):
         self._render_row = render_row
         self._on_letter = on_letter
         self._empty = empty
+        #: ``row_key(row)``: everything a row's drawing depends on; with it,
+        #: drawn rows are kept and reused (a key that takes a row out shifts
+        #: the others, which then cost nothing to draw again)
+        self._row_key = row_key
+        self._strips: dict[tuple, Strip] = {}
         self._pages: dict[int, list] = {}
         self._empty_text = ""
         self.row_count = 0
@@ -92,15 +99,49 @@ class RowList(ScrollView, can_focus=True):
 
     def reload(self, *, keep: int | None = None) -> None:
         """Re-read the row count and drop cached pages; keep the cursor index
-        (or move it to ``keep``) within range."""
+        (or move it to ``keep``) within range.  Only the lines that now show
+        something else are drawn again."""
+        shown = self._shown()
         self._pages.clear()
         before = self.row_count
         self.row_count = self._count_fn()
-        self._empty_text = self._empty() if callable(self._empty) else self._empty
+        # (the empty text may cost a query: only worked out when it shows)
+        self._empty_text = (self._empty() if callable(self._empty) else self._empty) \
+            if self.row_count == 0 else ""
         self._set_rows(before)
         index = self.cursor if keep is None else keep
-        self.cursor = max(0, min(index, self.row_count - 1))
-        self.refresh()
+        self._quiet = True  # the lines are refreshed below, not by the watcher
+        try:
+            self.cursor = max(0, min(index, self.row_count - 1))
+        finally:
+            self._quiet = False
+        self._refresh_changed(shown)
+
+    def _shown(self) -> list | None:
+        """What each visible line shows (row key, cursor), from the rows
+        already fetched; None when that is not known."""
+        if self._row_key is None or not self.row_count or not self.size.height:
+            return None
+        top = self.scroll_offset.y
+        out = []
+        for index in range(top, min(top + self.size.height, self.row_count)):
+            page, offset = divmod(index, PAGE)
+            rows = self._pages.get(page)
+            if rows is None or offset >= len(rows):
+                return None
+            out.append((self._row_key(rows[offset]), index == self.cursor))
+        return [top, out]
+
+    def _refresh_changed(self, shown: list | None) -> None:
+        now = self._shown()
+        if shown is None or now is None or shown[0] != now[0]:
+            self.refresh()
+            return
+        old, new = shown[1], now[1]
+        changed = [y for y in range(max(len(old), len(new)))
+                   if y >= len(old) or y >= len(new) or old[y] != new[y]]
+        if changed:
+            self.refresh(*line_regions(changed, self.size.width))
 
     def row_at(self, index: int) -> Any | None:
         if not 0 <= index < self.row_count:
@@ -118,10 +159,18 @@ class RowList(ScrollView, can_focus=True):
         return self.row_at(self.cursor)
 
     # ------------------------------------------------------------ moving
-    def watch_cursor(self, cursor: int) -> None:
+    _quiet = False
+
+    def watch_cursor(self, old: int, cursor: int) -> None:
+        top = self.scroll_offset.y
         if self.row_count:
             self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, force=True)
-        self.refresh()
+        if not self._quiet:
+            if self.scroll_offset.y == top:  # only the two rows whose highlight moved
+                for index in {old, cursor}:
+                    self.refresh(Region(0, index - top, self.size.width, 1))
+            else:
+                self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
     def action_move(self, delta: int) -> None:
@@ -165,15 +214,16 @@ class RowList(ScrollView, can_focus=True):
         if not height or (before > height) != (self.row_count > height):
             self.virtual_size = size
             return
-        self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)
+        if size != self.virtual_size:  # (an unchanged count needs no new scrollbar)
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
 
     # ------------------------------------------------------------ drawing
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
-        base = self.rich_style
         if self.row_count == 0:
+            base = self.rich_style
             if y == 0:
                 style = self.get_component_rich_style("rowlist--empty")
                 text = Text(" " + self._empty_text, no_wrap=True)
@@ -182,8 +232,27 @@ class RowList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         cursor = index == self.cursor
+        key = None
+        if self._row_key is not None:
+            key = (self._row_key(row), cursor, width, self.has_focus)
+            strip = self._strips.get(key)
+            if strip is not None:
+                return strip
+        strip = self._draw(row, cursor, width)
+        if key is not None:
+            if len(self._strips) > 400:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # a new theme or focus style: draw again
+        super().notify_style_update()
+
+    def _draw(self, row: Any, cursor: bool, width: int) -> Strip:
+        base = self.rich_style
         if cursor:
             base = base + self.get_component_rich_style("rowlist--cursor")
         text = self._render_row(row, width)
@@ -194,6 +263,18 @@ class RowList(ScrollView, can_focus=True):
                             if s.style else base)
                     for s in text.render(self.app.console) if s.text != "\n"]
         return Strip(segments).adjust_cell_length(width, base)
+
+
+def line_regions(changed: list[int], width: int) -> list[Region]:
+    """Runs of neighbouring changed lines as one region each."""
+    regions: list[Region] = []
+    for y in changed:
+        if regions and regions[-1].bottom == y:
+            last = regions[-1]
+            regions[-1] = Region(0, last.y, width, last.height + 1)
+        else:
+            regions.append(Region(0, y, width, 1))
+    return regions
 
 
 class LetterTarget(Static, can_focus=True):

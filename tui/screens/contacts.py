@@ -54,6 +54,7 @@ class ContactsScreen(CardScreenMixin, Screen):
             with Vertical(id="lists"):
                 yield Line(id="contacts-header", classes="pane-title")
                 yield RowList(self._count, self._fetch, self._render_contact, on_letter=self._letter,
+                              row_key=self._row_key,
                               empty="No contacts match.", id="contacts")
             yield ContactCard(id="card")
         yield Line(id="notice")
@@ -92,6 +93,11 @@ class ContactsScreen(CardScreenMixin, Screen):
     @staticmethod
     def _columns(width: int) -> list[int]:
         return [*widths(width, 2 + 15 + 16 + 1, (26, 20, 30)), 16]
+
+    def _row_key(self, c: dict) -> tuple:
+        # what _render_contact shows of the contact, and whether it is selected
+        return (c["id"], c["id"] in self.selected, c["status_key"], c["name"], c["company"],
+                c["email"], c["phone"], c["status_raw"])
 
     def _render_contact(self, c: dict, width: int) -> Text:
         key = c["status_key"] or "?"

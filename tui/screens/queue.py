@@ -68,11 +68,11 @@ class QueueScreen(CardScreenMixin, Screen):
             with Vertical(id="lists"):
                 yield Line(id="calls-title", classes="pane-title")
                 yield RowList(lambda: self._count("call"), lambda o, n: self._page("call", o, n),
-                              self._render_call, on_letter=self._letter,
+                              self._render_call, on_letter=self._letter, row_key=self._row_key,
                               empty=lambda: self._empty("calls"), id="calls")
                 yield Line(id="emails-title", classes="pane-title")
                 yield RowList(lambda: self._count("email"), lambda o, n: self._page("email", o, n),
-                              self._render_email, on_letter=self._letter,
+                              self._render_email, on_letter=self._letter, row_key=self._row_key,
                               empty=lambda: self._empty("e-mails"), id="emails")
             yield ContactCard(id="card")
         yield Line(id="notice")
@@ -85,6 +85,10 @@ class QueueScreen(CardScreenMixin, Screen):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def _row_key(self, item: QueueItem) -> tuple:
+        # a row shows the item's own values and how late it is today
+        return (item, self.store.today())
 
     @staticmethod
     def _who(item: QueueItem, flex: int) -> list[tuple[str, int, str]]:
