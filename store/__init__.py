@@ -9,9 +9,20 @@ from .cleanup import MapResult, RawStatus
 from .db import CONTACT_FIELDS, QueueItem, StatusChange, Store, default_db_path
 from .errors import StoreError
 from .history import Batch, FieldChange, UndoResult
-from .importer import ImportReport, import_file, preview_file
 from .scheme import Status, match_status
 from .status2 import Status2
+
+#: Loaded when first asked for: the readers of every file format are not
+#: needed to open the app (its first frame waits for every import).
+_IMPORTER = ("ImportReport", "import_file", "preview_file")
+
+
+def __getattr__(name: str):
+    if name in _IMPORTER:
+        from . import importer
+
+        return getattr(importer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BackupResult", "Batch", "CONTACT_FIELDS", "FieldChange", "GROUP_FIELDS", "ImportReport",

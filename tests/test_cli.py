@@ -233,3 +233,4 @@ def test_tui_on_a_damaged_database_exits_with_one_line_no_traceback(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in result.stdout and "locals" not in result.stdout
     assert f"dailyreach: error: {db}" in result.stdout
+

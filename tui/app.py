@@ -28,24 +28,36 @@ from .keys import APP_BINDINGS, load_keymap
 from .legend import Legend
 from .palette import CommandPalette
 from .safe import safe
-from .screens.breakdown import BreakdownScreen
-from .screens.cleanup import CleanupScreen
-from .screens.compose import ComposeScreen
-from .screens.confirm import ConfirmScreen
-from .screens.contacts import ContactsScreen
-from .screens.day import DayScreen
-from .screens.detail import DetailScreen, EditContactScreen
-from .screens.help import HelpScreen
-from .screens.importer import ImportScreen
-from .screens.plan import PlanScreen
 from .screens.queue import QueueScreen, day_label
-from .screens.status2 import Status2Screen
-from .screens.triage import TriageScreen
 from .widgets import Line
 
-__all__ = ["BreakdownScreen", "CleanupScreen", "ComposeScreen", "ContactsScreen",
-           "DailyReachApp", "DayScreen", "DetailScreen", "EditContactScreen", "HelpScreen", "ImportScreen",
-           "PlanScreen", "QueueScreen", "Status2Screen", "TriageScreen"]
+#: The other screens, imported when first opened: the first frame (the
+#: queue) does not wait for them.  ``tui.app.ContactsScreen`` and the like
+#: still work (module ``__getattr__`` below).
+_SCREENS = {
+    "BreakdownScreen": "breakdown", "CleanupScreen": "cleanup", "ComposeScreen": "compose",
+    "ConfirmScreen": "confirm", "ContactsScreen": "contacts", "DayScreen": "day",
+    "DetailScreen": "detail", "EditContactScreen": "detail", "HelpScreen": "help",
+    "ImportScreen": "importer", "PlanScreen": "plan", "Status2Screen": "status2",
+    "TriageScreen": "triage",
+}
+
+__all__ = ["DailyReachApp", "QueueScreen", *_SCREENS]
+
+
+def screen_class(name: str) -> type:
+    """The screen class called ``name`` (importing its module on first use)."""
+    if name == "QueueScreen":
+        return QueueScreen
+    from importlib import import_module
+
+    return getattr(import_module(f".screens.{_SCREENS[name]}", __package__), name)
+
+
+def __getattr__(name: str):
+    if name in _SCREENS:
+        return screen_class(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: A bulk change of this many contacts or more asks first.
 BULK_CONFIRM = 20
@@ -169,8 +181,12 @@ class DailyReachApp(App):
         self.screen.query("HelpPanel").remove()
         self.refresh_bindings()
 
+    def get_default_screen(self) -> Screen:
+        # the queue is the app's first screen itself (not pushed on mount):
+        # composed with the app, it is drawn once, at the first frame
+        return QueueScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(QueueScreen())
         for problem in self._keymap_problems:
             self.notify(problem, severity="warning", markup=False)
 
@@ -264,7 +280,7 @@ class DailyReachApp(App):
             question = Text.assemble("Change ", (f"{n:,} contacts", "bold"), " to ")
             question.append_text(safe(what, "bold"))
             question.append("?\nOne Ctrl+Z undoes the whole change.")
-            self.push_screen(ConfirmScreen(question), lambda yes: go() if yes else None)
+            self.push_screen(screen_class("ConfirmScreen")(question), lambda yes: go() if yes else None)
         else:
             go()
 
@@ -381,11 +397,11 @@ class DailyReachApp(App):
                         markup=False, timeout=15)
             self._refresh_screen()
 
-        self.push_screen(ConfirmScreen(question), go)
+        self.push_screen(screen_class("ConfirmScreen")(question), go)
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if not isinstance(self.screen, screen_class("HelpScreen")):
+            self.push_screen(screen_class("HelpScreen")())
 
     def _switch(self, screen_type) -> None:
         if getattr(self.screen, "importing", False):
@@ -394,22 +410,20 @@ class DailyReachApp(App):
         unsaved = getattr(self.screen, "unsaved", None)
         if unsaved is not None and unsaved():
             # an edit form with changes: leaving it would drop what was typed
-            from .screens.confirm import ConfirmScreen
-
             def answer(yes: bool | None) -> None:
                 if yes:
                     self.pop_screen()
                     self._switch(screen_type)
 
-            self.push_screen(ConfirmScreen(Text("Leave this form without saving? What you "
+            self.push_screen(screen_class("ConfirmScreen")(Text("Leave this form without saving? What you "
                                                 "typed is lost.", style="bold")), answer)
             return
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, screen_class("HelpScreen")):
             self.pop_screen()
         if isinstance(self.screen, screen_type):
             return
-        for screen in self.screen_stack:
-            if isinstance(screen, screen_type):
+        for below in self.screen_stack:
+            if isinstance(below, screen_type):
                 while not isinstance(self.screen, screen_type):
                     self.pop_screen()
                 return
@@ -419,13 +433,13 @@ class DailyReachApp(App):
         self._switch(QueueScreen)
 
     def action_show_contacts(self) -> None:
-        self._switch(ContactsScreen)
+        self._switch(screen_class("ContactsScreen"))
 
     def action_show_plan(self) -> None:
-        self._switch(PlanScreen)
+        self._switch(screen_class("PlanScreen"))
 
     def action_show_day(self) -> None:
-        self._switch(DayScreen)
+        self._switch(screen_class("DayScreen"))
 
     def action_edit_template(self) -> None:
         from .screens.compose import TemplateScreen
@@ -434,32 +448,32 @@ class DailyReachApp(App):
 
     def compose_email(self, contact_id: int) -> None:
         """Open the compose screen for one contact."""
-        self.push_screen(ComposeScreen(contact_id))
+        self.push_screen(screen_class("ComposeScreen")(contact_id))
 
     def action_show_breakdown(self) -> None:
-        if isinstance(self.screen, BreakdownScreen):
+        if isinstance(self.screen, screen_class("BreakdownScreen")):
             self.screen.next_view()
             return
-        self._switch(BreakdownScreen)
+        self._switch(screen_class("BreakdownScreen"))
 
     def action_show_cleanup(self) -> None:
-        self._switch(CleanupScreen)
+        self._switch(screen_class("CleanupScreen"))
 
     def action_show_triage(self) -> None:
-        self._switch(TriageScreen)
+        self._switch(screen_class("TriageScreen"))
 
     def action_show_status2(self) -> None:
-        self._switch(Status2Screen)
+        self._switch(screen_class("Status2Screen"))
 
     def action_new_contact(self) -> None:
-        if not isinstance(self.screen, EditContactScreen):
-            self.push_screen(EditContactScreen(None))
+        if not isinstance(self.screen, screen_class("EditContactScreen")):
+            self.push_screen(screen_class("EditContactScreen")(None))
 
     def open_contact(self, contact_id: int) -> None:
-        self.push_screen(DetailScreen(contact_id))
+        self.push_screen(screen_class("DetailScreen")(contact_id))
 
     def action_show_import(self) -> None:
-        self._switch(ImportScreen)
+        self._switch(screen_class("ImportScreen"))
 
     def action_refresh(self) -> None:
         self.store.forget_cache()

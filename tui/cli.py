@@ -8,107 +8,22 @@ set ``DAILYREACH_DEBUG=1`` to see a traceback instead.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import sqlite3
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
 
-from store import CONTACT_FIELDS, Store, StoreError, default_db_path
-from store.records import MAX_MESSAGES as MAX_LISTED
+from store import CONTACT_FIELDS, Store, StoreError
 from store.text import JSON_UNSAFE, clean
 
-ENV_TODAY = "DAILYREACH_TODAY"
-
+from .launch import ENV_TODAY, TODAY_HINT, Context, OptionError, guarded, parse_day, run_app
 
 def _parse_day(value: str | None, what: str) -> date | None:
-    """A YYYY-MM-DD option; None when not given.  Given but empty, or
-    outside 1900–9000 (where the plan's arithmetic runs off the calendar),
-    is an error."""
-    if value is None:
-        return None
     try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD",
-                                 param_hint=what) from None
-    if not 1900 <= day.year <= 9000:
-        raise click.BadParameter(f"{value!r} is out of range: use a year from 1900 to 9000",
-                                 param_hint=what)
-    return day
-
-
-class Context:
-    """What the group options resolve to; opens the store on first use."""
-
-    def __init__(self, db: str | None, today: date | None, demo: bool):
-        self.today = today
-        self.demo = demo
-        self._tmpdir: str | None = None
-        if demo:
-            _sweep_stale_demos()
-            self._tmpdir = tempfile.mkdtemp(prefix=f"{DEMO_PREFIX}{os.getpid()}-")
-            self.db_path = Path(self._tmpdir) / "demo.db"
-        else:
-            self.db_path = Path(db).expanduser() if db else default_db_path()
-        # Only the default location may be created from nothing; a --db path
-        # whose folder is missing is more likely a typo than a wish.
-        self.make_dirs = demo or not db
-        self._store: Store | None = None
-
-    def store(self, *, create: bool = True) -> Store:
-        """The open store.  With ``create=False`` (read-only commands) a
-        database that does not exist yet is an error, not a new empty file."""
-        if self._store is None:
-            if not self.db_path.exists() or (self.db_path.is_file()
-                                             and self.db_path.stat().st_size == 0 and not create):
-                if not create and not self.demo:
-                    raise StoreError(
-                        f"no database at {self.db_path} yet: import contacts with "
-                        "'dailyreach import FILE' (or check --db / DAILYREACH_DB)")
-                if not self.make_dirs and not self.db_path.parent.is_dir():
-                    raise StoreError(f"cannot create {self.db_path}: the folder "
-                                     f"{self.db_path.parent} does not exist")
-            self._store = Store(self.db_path, today=self.today)
-            if self.demo:
-                from store.demo import build_demo
-
-                build_demo(self._store)
-        return self._store
-
-    def discard(self) -> None:
-        """Close and delete the database this run created."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-        if self._tmpdir:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-
-
-DEMO_PREFIX = "dailyreach-demo-"
-
-
-def _sweep_stale_demos() -> None:
-    """Remove demo folders left by a demo whose process is gone (a closed
-    terminal kills it before it can clean up)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{DEMO_PREFIX}*"):
-        try:
-            pid = int(folder.name[len(DEMO_PREFIX):].split("-", 1)[0])
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (ValueError, PermissionError, OSError):
-            continue
+        return parse_day(value, what)
+    except OptionError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.hint) from None
 
 
 def _echo_json(data) -> None:
@@ -145,18 +60,12 @@ def cli(ctx: click.Context, db: str | None, today: str | None, demo: bool) -> No
     if demo and db and ctx.get_parameter_source("db") == ParameterSource.COMMANDLINE:
         raise click.UsageError("--demo uses its own throwaway database; leave out --db")
     if today == "":
-        raise click.BadParameter("needs a date in the form YYYY-MM-DD",
-                                 param_hint="--today / DAILYREACH_TODAY")
-    state = Context(db, _parse_day(today, "--today / DAILYREACH_TODAY"), demo)
+        raise click.BadParameter("needs a date in the form YYYY-MM-DD", param_hint=TODAY_HINT)
+    state = Context(db, _parse_day(today, TODAY_HINT), demo)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
-        from tui.app import DailyReachApp
-
-        app = DailyReachApp(state.store())
-        app.run()
-        if app.fatal_error:
-            raise StoreError(app.fatal_error)
+        run_app(state)
 
 
 FORMAT_CHOICES = ("auto", "act", "outlook", "google", "thunderbird", "linkedin", "csv", "xlsx", "vcard")
@@ -192,6 +101,7 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
     Excel .xlsx, or vCard (.vcf). All or nothing."""
     from store import import_file
     from store.formats import ReadOptions, parse_map_option
+    from store.records import MAX_MESSAGES as MAX_LISTED
 
     statuses: dict[str, str | None] = {}
     for pair in status_pairs:
@@ -206,6 +116,8 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
     if dry_run and new_db:
         # nothing to compare with, and nothing may be written: an empty
         # database in a temporary folder stands in for the one not yet made
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="dailyreach-dry-run-") as tmp:
             with Store(Path(tmp) / "dry-run.db", today=state.today) as scratch:
                 report = import_file(scratch, file, options, dry_run=True)
@@ -259,7 +171,7 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
                    f"{'them' if report.warnings_total <= MAX_LISTED else f'the first {MAX_LISTED:,}'}")
 
 
-SHOWN_WARNINGS = 20  # on the terminal; --json lists up to MAX_LISTED
+SHOWN_WARNINGS = 20  # on the terminal; --json lists up to store.records.MAX_MESSAGES
 
 
 def _quote(text: str) -> str:
@@ -778,37 +690,18 @@ def export_cmd(state: Context, file: Path, marketing: bool, keys: str | None, fo
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
-    try:
-        cli.main(args=argv, prog_name="dailyreach", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("dailyreach: aborted", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        # one line, not click's multi-line usage block
-        click.echo(f"dailyreach: error: {clean(exc.format_message())} (see dailyreach --help)",
-                   err=True)
-        sys.exit(exc.exit_code)
-    except StoreError as exc:
-        click.echo(f"dailyreach: error: {clean(str(exc))}", err=True)
-        sys.exit(1)
-    except sqlite3.DatabaseError as exc:
-        if "readonly" in str(exc) or "read-only" in str(exc):
-            click.echo("dailyreach: error: the database cannot be written: its file or folder is "
-                       f"read-only for you ({exc}); nothing was changed", err=True)
-        else:
-            click.echo(f"dailyreach: error: the database cannot be read ({exc})", err=True)
-        sys.exit(1)
-    except OSError as exc:  # a folder that cannot be entered, a full disk...
-        where = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"dailyreach: error: cannot use{where}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("dailyreach: interrupted; nothing was changed by the interrupted step", err=True)
-        sys.exit(130)
-    except Exception as exc:  # never show a traceback to a user
-        if os.environ.get("DAILYREACH_DEBUG"):
-            raise
-        click.echo(f"dailyreach: unexpected error: {type(exc).__name__}: {exc} "
-                   "(set DAILYREACH_DEBUG=1 for details)", err=True)
-        sys.exit(1)
+    """The commands (``tui.launch.main`` sends everything but opening the
+    app here)."""
+    def run() -> None:
+        try:
+            cli.main(args=argv, prog_name="dailyreach", standalone_mode=False)
+        except click.exceptions.Abort:
+            click.echo("dailyreach: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            # one line, not click's multi-line usage block
+            click.echo(f"dailyreach: error: {clean(exc.format_message())} (see dailyreach --help)",
+                       err=True)
+            sys.exit(exc.exit_code)
+
+    guarded(run)

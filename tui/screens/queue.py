@@ -16,6 +16,7 @@ from store.plan import Levelling
 from ..card import CardScreenMixin, ContactCard
 from ..keys import CARD_BINDINGS, OUTCOME_KEYS, QUEUE_BINDINGS
 from ..safe import row, widths
+from ..widgets import PAGE as FIRST_ROWS
 from ..widgets import Line, RowList
 
 # Focus moves with Screen.set_focus, which takes effect at once, never with
@@ -57,6 +58,11 @@ class QueueScreen(CardScreenMixin, Screen):
         # the lists page their rows from the store with these.
         self.groups: dict[str, list[tuple[int, int]]] = {"call": [], "email": []}
         self.levels: dict[str, Levelling | None] = {"call": None, "email": None}
+        # The first frame counts only as far as its first rows need (a
+        # million contacts take ~70 ms to count); the exact counts follow
+        # right after it is drawn.
+        self.first = True
+        self.counting: dict[str, bool] = {"call": False, "email": False}
 
     @property
     def store(self) -> Store:
@@ -82,6 +88,7 @@ class QueueScreen(CardScreenMixin, Screen):
     def on_mount(self) -> None:
         self.reload()
         self.set_focus(self.query_one("#calls", RowList))
+        self.call_after_refresh(self._exact_counts)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -138,9 +145,20 @@ class QueueScreen(CardScreenMixin, Screen):
         return f"No {what} due today."
 
     def _count(self, kind: str) -> int:
-        self.groups[kind] = self.store.queue_counts(kind=kind)
-        self.levels[kind] = self.store.levelling(kind=kind, counts=self.groups[kind])
-        return sum(n for _, n in self.groups[kind])
+        if self.first:
+            groups = self.store.queue_counts(kind=kind, at_most=FIRST_ROWS + 1)
+            self.counting[kind] = any(n > FIRST_ROWS for _, n in groups)
+        else:
+            groups = self.store.queue_counts(kind=kind)
+            self.counting[kind] = False
+        self.groups[kind] = groups
+        self.levels[kind] = self.store.levelling(kind=kind, counts=groups)
+        return sum(n for _, n in groups)
+
+    def _exact_counts(self) -> None:
+        self.first = False
+        if any(self.counting.values()):
+            self.reload()
 
     def _page(self, kind: str, offset: int, limit: int) -> list[QueueItem]:
         return self.store.queue_page(kind=kind, offset=offset, limit=limit,
@@ -158,6 +176,9 @@ class QueueScreen(CardScreenMixin, Screen):
                             (today.strftime("%A %-d %B %Y"), "bold"))
         for kind, lst, label in (("call", calls, "calls"), ("email", emails, "e-mails")):
             done = self.store.worked_count(kind)
+            if self.counting[kind]:
+                bar.append(f"   {label} {done} done, counting…")
+                continue
             share = self.levels[kind].today_share if self.levels[kind] else lst.row_count
             bar.append(f"   {label} {done} done, {share:,} left")
             deferred = lst.row_count - share
@@ -166,6 +187,9 @@ class QueueScreen(CardScreenMixin, Screen):
         self.query_one("#topbar", Static).update(bar)
         for kind, lst, label, wid in (("call", calls, "Calls due", "#calls-title"),
                                       ("email", emails, "E-mails due", "#emails-title")):
+            if self.counting[kind]:
+                self.query_one(wid, Static).update(Text(f" {label} (counting…)"))
+                continue
             share = self.levels[kind].today_share if self.levels[kind] else lst.row_count
             title = f" {label} ({lst.row_count:,})"
             if share < lst.row_count:
