@@ -23,11 +23,14 @@ queue         what the queue screen reads: Store.queue_counts and the first
               page (Store.queue_page, 100 rows) for calls and for e-mails.
               Target: 100 ms at 1M.  Also the whole Store.queue() (every due
               item as an object, what ``dailyreach queue`` prints).
-search        Store.count_contacts(search=...) plus the first page of
+search        what the contacts screen asks for a search:
+              Store.count_contacts(search=..., at_most=10,001) (the list
+              holds the first 10,000 matches) plus the first page of
               Store.contacts(search=..., limit=100), for several queries;
               the worst query of 3+ characters is held to the target (50 ms
-              at 1M).  A query made only of 1-2 character words cannot use
-              the trigram index and is shown apart.
+              at 1M).  Queries made only of 1-2 character words cannot use
+              the trigram index and are shown apart: a frequent one ("ma")
+              and one found nowhere ("qz", which reads every contact).
 keystroke     one status letter on the queue screen and on the contacts
               screen, through Textual's Pilot (notices on, as in the real
               app) on a copy of the database: the handler (key -> saved ->
@@ -73,13 +76,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from benchdata import TODAY, generate_db, write_act_csv  # noqa: E402
-from store import Store  # noqa: E402
+from store import SEARCH_COUNT_CAP, Store  # noqa: E402
 from store.schema import STEP_NAMES  # noqa: E402
 
 SIZE = (120, 36)
 TARGETS = {"first_frame_ratio": 1.5, "queue_ms": 100, "search_ms": 50, "key_ms": 16, "rss_mb": 300}
 SEARCHES = ["anna", "berdel", "gustav castor", "555", "0101", "kel.ros", "example.org"]
 SHORT_SEARCH = "ma"
+RARE_SHORT_SEARCH = "qz"  # a short word found nowhere: every contact is read
 
 MINIMAL_APP = textwrap.dedent("""
     from textual.app import App
@@ -234,9 +238,11 @@ def queue_timings(db: Path) -> dict:
 
 def search_timings(db: Path) -> dict:
     results = {}
-    for query in SEARCHES + [SHORT_SEARCH]:
+    for query in SEARCHES + [SHORT_SEARCH, RARE_SHORT_SEARCH]:
         def run(store, q=query):
-            count = store.count_contacts(search=q)
+            # as the contacts screen asks: the count up to its cap, then the
+            # first page
+            count = store.count_contacts(search=q, at_most=SEARCH_COUNT_CAP + 1)
             store.contacts(search=q, limit=100)
             return count
         results[query] = on_fresh_store(db, run)
@@ -417,11 +423,13 @@ def main() -> None:
         if "search" in only:
             s = search_timings(db)
             for query, (ms, count) in s.items():
-                note = "  (1-2 character words: no index, full scan)" if query == SHORT_SEARCH else ""
+                note = ("  (1-2 character words: no index)"
+                        if query in (SHORT_SEARCH, RARE_SHORT_SEARCH) else "")
                 print(f"search        {query!r:<16} {ms:7.1f} ms  {count:>8,} matches{note}")
-            worst_q, (worst_ms, _) = max(((k, v) for k, v in s.items() if k != SHORT_SEARCH),
+            worst_q, (worst_ms, _) = max(((k, v) for k, v in s.items()
+                                          if k not in (SHORT_SEARCH, RARE_SHORT_SEARCH)),
                                          key=lambda kv: kv[1][0])
-            row["search"] = (worst_q, worst_ms, s[SHORT_SEARCH][0])
+            row["search"] = (worst_q, worst_ms, s[SHORT_SEARCH][0], s[RARE_SHORT_SEARCH][0])
             print(f"              worst 3+ character query: {worst_q!r} {worst_ms:.1f} ms   "
                   f"target {TARGETS['search_ms']} ms at 1M", flush=True)
 
@@ -454,11 +462,11 @@ def main() -> None:
 def print_summary(summary: list[dict]) -> None:
     """The README's table: one row per size, each figure next to its target."""
     print("\n| contacts | first frame: app / minimal | queue screen | search, worst 3+ chars "
-          "(1-2 chars) | keystroke queue / contacts | peak RSS | import rows/s (baseline) |")
+          "(1-2 chars: frequent / none found) | keystroke queue / contacts | peak RSS | import rows/s (baseline) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for row in summary:
         big = row["n"] >= 1_000_000
-        q, (_, worst, short), k = row["queue"], row["search"], row["keystroke"]
+        q, (_, worst, short, rare), k = row["queue"], row["search"], row["keystroke"]
         f, imp = row["frame"], row["import"]
         key = max(k["queue"]["work_ms"], k["contacts"]["work_ms"])
 
@@ -472,7 +480,8 @@ def print_summary(summary: list[dict]) -> None:
             f"{row['n']:,}",
             judged(frame, f["ratio"] <= TARGETS["first_frame_ratio"], True),
             judged(queue, q["screen_ms"] <= TARGETS["queue_ms"]),
-            judged(f"{worst:.0f} ms", worst <= TARGETS["search_ms"]) + f" ({short:.0f} ms)",
+            judged(f"{worst:.0f} ms", worst <= TARGETS["search_ms"])
+            + f" ({short:.0f} / {rare:.0f} ms)",
             judged(keys, key <= TARGETS["key_ms"], True),
             judged(f"{f['rss_mb']:.0f} MB", f["rss_mb"] <= TARGETS["rss_mb"]),
             f"{imp['app_rps']:,.0f} ({imp['base_rps']:,.0f})",

@@ -6,7 +6,8 @@ Never imports the UI (tui, textual, rich); a test enforces it.
 from .backup import BackupResult, PurgeResult, RestoreResult
 from .breakdown import GROUP_FIELDS
 from .cleanup import MapResult, RawStatus
-from .db import CONTACT_FIELDS, QueueItem, StatusChange, Store, default_db_path
+from .db import (CONTACT_FIELDS, SEARCH_COUNT_CAP, QueueItem, StatusChange, Store, default_db_path,
+                 search_words)
 from .errors import StoreError
 from .history import Batch, FieldChange, UndoResult
 from .scheme import Status, match_status
@@ -25,7 +26,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
-    "BackupResult", "Batch", "CONTACT_FIELDS", "FieldChange", "GROUP_FIELDS", "ImportReport",
+    "BackupResult", "Batch", "CONTACT_FIELDS", "SEARCH_COUNT_CAP", "search_words", "FieldChange", "GROUP_FIELDS", "ImportReport",
     "MapResult", "PurgeResult", "QueueItem", "RawStatus", "RestoreResult", "Status", "Status2",
     "StatusChange", "Store", "StoreError", "UndoResult", "default_db_path", "import_file",
     "match_status", "preview_file",

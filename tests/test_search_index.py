@@ -131,3 +131,22 @@ def test_pages_equal_the_sorted_scan_at_any_offset(crowd):
             page = [c["id"] for c in crowd.contacts(search=query, offset=offset, limit=7)]
             assert page == expected[offset:offset + 7], (query, offset)
         assert [c["id"] for c in crowd.contacts(search=query)] == expected
+
+
+def test_a_count_can_stop_early_and_a_page_is_the_same_either_way(crowd, monkeypatch):
+    every = scan(crowd, "example.org")  # in every contact: the frequent case
+    assert len(every) == 300
+    assert crowd.count_contacts(search="example.org", at_most=50) == 50
+    assert crowd.count_contacts(search="example.org", at_most=1000) == 300
+    assert crowd.count_contacts(search="zz", at_most=5) == crowd.count_contacts(search="zz") == 0
+    assert crowd.count_contacts(search="anna", status="k", at_most=3) <= 3
+    # a page of a frequent match walks the name order checking each row; a
+    # rare one sorts the index's matches: both give the rows a full listing has
+    listing = [c["id"] for c in crowd.contacts(search="example.org")]
+    for offset in (0, 7, 290):
+        page = [c["id"] for c in crowd.contacts(search="example.org", offset=offset, limit=10)]
+        assert page == listing[offset:offset + 10]
+    import store.db as db
+
+    monkeypatch.setattr(db, "SEARCH_COUNT_CAP", 2)  # the choice made on a stopped count
+    assert [c["id"] for c in crowd.contacts(search="example.org", limit=10)] == listing[:10]

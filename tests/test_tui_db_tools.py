@@ -613,3 +613,43 @@ async def test_history_is_written_in_peoples_words(messy):
         assert "First name: Kim → Kimberly" in card
         assert "status 2 Referral → none (undo)" in card
         assert '"type"' not in card and "first_name" not in card
+
+
+async def test_a_search_matching_more_than_the_list_holds_says_so(tmp_path, monkeypatch):
+    import tui.screens.contacts as screen
+
+    monkeypatch.setattr(screen, "SEARCH_COUNT_CAP", 10)
+    store = Store(tmp_path / "many.db", today=TODAY)
+    import_records(store, [make_record(i, f"Person {i:03d}", email=f"p{i}@example.org")
+                           for i in range(2, 32)], ImportReport(file="test"))
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "slash", *"example", "enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert lst.row_count == 10
+        assert "10+ of 30 (the first 10 listed; add a word to narrow)" in str(
+            app.screen.query_one("#topbar").render())
+        await pilot.press("slash", *" 01", "enter")  # "example 01": p10-p19
+        await pilot.pause(0.3)
+        assert lst.row_count == 10 and "10 of 30" in str(app.screen.query_one("#topbar").render())
+    store.close()
+
+
+async def test_in_a_big_database_a_search_of_short_words_waits_for_enter(messy, monkeypatch):
+    monkeypatch.setattr(ContactsScreen, "SHORT_SEARCH_WAITS", 5)  # messy has 8 contacts
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "slash", *"ug")
+        await pilot.pause(0.4)
+        lst = app.screen.query_one("#contacts", RowList)
+        assert lst.row_count == 8  # not searched yet
+        assert "Enter searches for 'ug'" in str(app.screen.query_one("#topbar").render())
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert [lst.row_at(i)["name"] for i in range(lst.row_count)] == ["Ugo Gamma"]
+        await pilot.press("slash", *"o", "enter")  # "ugo": three letters search as typed
+        await pilot.pause(0.3)
+        assert "Enter searches" not in str(app.screen.query_one("#topbar").render())

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store import Store, StoreError
+from store import SEARCH_COUNT_CAP, Store, StoreError, search_words
 
 from ..card import CardScreenMixin, ContactCard
 from ..filters import parse_query
@@ -37,6 +37,10 @@ class ContactsScreen(CardScreenMixin, Screen):
         self.pushed = pushed
         #: Ids of the selected contacts; a letter then changes all of them.
         self.selected: set[int] = set()
+        #: The search matches more contacts than the list holds.
+        self.capped = False
+        #: Typed but not yet applied (short words in a big database).
+        self.pending_search: str | None = None
         self._timer = None
         self._parse(search, check=False)
 
@@ -84,7 +88,16 @@ class ContactsScreen(CardScreenMixin, Screen):
             self.store.status_by_key(value)
 
     def _count(self) -> int:
-        return self.store.count_contacts(search=self.search, **self.filters)
+        self.capped = False
+        if not (self.search or self.filters):
+            return self.store.count_contacts()
+        # a search found in a fifth of a million contacts lists its first
+        # ten thousand at once (refine it to see others) instead of
+        # counting them all on every key
+        n = self.store.count_contacts(search=self.search, **self.filters,
+                                      at_most=SEARCH_COUNT_CAP + 1)
+        self.capped = n > SEARCH_COUNT_CAP
+        return min(n, SEARCH_COUNT_CAP)
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         return self.store.contacts(search=self.search, offset=offset, limit=limit, **self.filters)
@@ -149,7 +162,8 @@ class ContactsScreen(CardScreenMixin, Screen):
         narrowed = bool(self.search or self.filters)
         bar = Text.assemble(
             (" dailyreach ", "bold reverse"), "  ", ("Contacts", "bold"), "   ",
-            f"{shown:,} of {total:,}" if narrowed else f"{total:,} contacts",
+            (f"{shown:,}+ of {total:,} (the first {shown:,} listed; add a word to narrow)"
+             if self.capped else f"{shown:,} of {total:,}") if narrowed else f"{total:,} contacts",
         )
         if self.selected:
             bar.append(f"   {len(self.selected):,} selected (a letter changes all; Esc clears)",
@@ -157,6 +171,10 @@ class ContactsScreen(CardScreenMixin, Screen):
         if self.problem:
             bar.append("   ")
             bar.append_text(safe(self.problem, "bold red"))
+        if self.pending_search is not None:
+            bar.append("   Enter searches for ", style="yellow")
+            bar.append_text(safe(repr(self.pending_search.strip()), "bold yellow"))
+            bar.append(" (words under 3 letters read every contact)", style="yellow")
         self.query_one("#topbar", Static).update(bar)
         self.query_one("#legend", Static).update(self.app.legend())
         self._header()
@@ -170,7 +188,24 @@ class ContactsScreen(CardScreenMixin, Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._only_short_words(event.value):
+            # no index holds words under three letters: each such search
+            # reads every contact (about a second at a million), so in a big
+            # database it waits for Enter instead of running on every key
+            self.pending_search = event.value
+            self.reload()
+            return
+        self.pending_search = None
         self._timer = self.set_timer(0.15, lambda: self._apply_search(event.value))
+
+    #: From this many contacts, searches made only of 1-2 letter words wait for Enter.
+    SHORT_SEARCH_WAITS = 50_000
+
+    def _only_short_words(self, text: str) -> bool:
+        words, _ = parse_query(text)
+        short = search_words(words)
+        return (bool(short) and all(len(w) < 3 for w in short)
+                and self.store.count_contacts() >= self.SHORT_SEARCH_WAITS)
 
     def _apply_search(self, value: str) -> None:
         if self.selected and value != self.query_text:
@@ -185,6 +220,7 @@ class ContactsScreen(CardScreenMixin, Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self._timer is not None:
             self._timer.stop()
+        self.pending_search = None
         self._apply_search(event.value)
         self.set_focus(self.query_one("#contacts", RowList))
 
