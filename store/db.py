@@ -23,6 +23,8 @@ import sqlite3
 import threading
 import unicodedata
 from contextlib import contextmanager
+from functools import lru_cache
+from itertools import filterfalse
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -137,8 +139,14 @@ def fold(text: str) -> str:
     sorting and searching."""
     if text.isascii():  # the common case: nothing to strip
         return text.casefold()
+    return _fold_accented(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_accented(text: str) -> str:
+    # names and companies repeat (an import folds each part of every row)
     folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return "".join(filterfalse(unicodedata.combining, folded))
 
 
 def sort_name(first: str | None, last: str | None, name: str, company: str | None) -> str:
@@ -171,13 +179,16 @@ _NON_DIGITS = re.compile(r"\D+")
 
 
 def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
-    parts = [f for f in fields if f]
+    """What a search looks in: the fields, each phone as written and as
+    digits, folded.  (Folding is per character, so the parts are folded one
+    by one — each name or company once, from the cache — and joined.)"""
+    parts = [fold(f) for f in fields if f]
     for phone in phones:
         digits = _NON_DIGITS.sub("", phone)
-        parts.append(phone)
+        parts.append(fold(phone))
         if digits:
-            parts.append(digits)
-    return fold(" ".join(parts))
+            parts.append(fold(digits))
+    return " ".join(parts)
 
 
 @contextmanager

@@ -150,3 +150,30 @@ def test_a_count_can_stop_early_and_a_page_is_the_same_either_way(crowd, monkeyp
 
     monkeypatch.setattr(db, "SEARCH_COUNT_CAP", 2)  # the choice made on a stopped count
     assert [c["id"] for c in crowd.contacts(search="example.org", limit=10)] == listing[:10]
+
+
+def test_search_text_folds_as_the_whole_text_would(crowd):
+    """Folding each part and joining equals folding the joined text (the
+    stored search keys of every earlier database stay valid)."""
+    import unicodedata
+
+    from store.db import search_text
+
+    def whole(fields, phones):  # the rule written out: join, then fold
+        import re
+
+        parts = [f for f in fields if f]
+        for phone in phones:
+            parts += [phone] + ([re.sub(r"\D+", "", phone)] if re.sub(r"\D+", "", phone) else [])
+        text = unicodedata.normalize("NFKD", " ".join(parts).casefold().translate(
+            str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"})))
+        return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+    samples = [(("Zoë Ångström", "Café Ørsted", "zoe@x.test"), ["+44 (0)20 7946 0958"]),
+               (("ΣΊΣΥΦΟΣ ßtraße", None, "Ａｂｃ"), []),
+               (("e\u0301 \u0301x", "ﬁne ﬀ", ""), ["٣٤٥"]),
+               (("山田太郎", "ＡＣＭＥ\u00a0Corp", None), ["555\u20080101", "＋１ ５５５ ０１"])]
+    for fields, phones in samples:
+        assert search_text(fields, phones) == whole(fields, phones)
+    for text in crowd.conn.execute("SELECT name, company, email FROM contacts LIMIT 50"):
+        assert search_text(tuple(text), []) == whole(tuple(text), [])
