@@ -190,15 +190,19 @@ class _Index:
     def add_name(self, name: str, company: str, cid: int) -> None:
         self.name.setdefault(name, []).append((cid, company))
 
-    def by_name(self, name: str, company: str) -> list[int]:
+    def by_name(self, name: str, company: str, stored_before: int) -> list[int]:
         """Contacts a record with no e-mail or phone can be: the same name
-        and company, else the same name where one side has no company (a
-        file without a Company column still names the same people)."""
+        and company, else — among contacts stored before this import (ids
+        below ``stored_before``) — the same name where one side has no
+        company: a narrower file without a Company column still names the
+        same people, while two rows of one file with a name alone are two
+        records."""
         entries = self.name.get(name, ())
         exact = [cid for cid, c in entries if c == company]
         if exact:
             return exact[:1]
-        return list(dict.fromkeys(cid for cid, c in entries if not c or not company))
+        return list(dict.fromkeys(cid for cid, c in entries
+                                  if cid < stored_before and (not c or not company)))
 
     def add_phone(self, norm: str, cid: int) -> None:
         first = self.phone.setdefault(norm, cid)
@@ -338,7 +342,7 @@ class _Merge:
                     if same_person(name, self._name_of(cid), strict=True):
                         return cid, None
         if not rec.emails and not rec.phones:
-            found = index.by_name(_fold(name or rec.company), _fold(rec.company))
+            found = index.by_name(_fold(name or rec.company), _fold(rec.company), self.first_new)
             if len(found) == 1:
                 return found[0], None
             if found:

@@ -684,3 +684,10 @@ def test_date_order_evidence_is_found_past_phone_numbers_and_other_dates(tmp_pat
     nothing = DateEvidence()
     nothing.feed(b"Ann,+1 212-555-0101,1.2.2020\n" * 100, 1)
     assert (nothing.dmy, nothing.mdy) == (None, None)
+
+
+def test_rows_of_one_file_with_a_name_alone_are_separate_records(tmp_path, store):
+    report = import_file(store, write(tmp_path, "same.csv", "Contact,Company\r\n"
+                                                            "Lea Miller,Acme\r\nLea Miller,Bolt\r\n"
+                                                            "Lea Miller,\r\n"))
+    assert (report.added, report.skipped_total) == (3, 0)
