@@ -15,7 +15,7 @@ from .status2 import Status2
 
 #: Loaded when first asked for: the readers of every file format are not
 #: needed to open the app (its first frame waits for every import).
-_IMPORTER = ("ImportReport", "import_file", "preview_file")
+_IMPORTER = ("ImportReport", "import_file", "preview_file", "workbook_sheets")
 
 
 def __getattr__(name: str):
@@ -29,5 +29,5 @@ __all__ = [
     "BackupResult", "Batch", "CONTACT_FIELDS", "SEARCH_COUNT_CAP", "search_words", "FieldChange", "GROUP_FIELDS", "ImportReport",
     "MapResult", "PurgeResult", "QueueItem", "RawStatus", "RestoreResult", "Status", "Status2",
     "StatusChange", "Store", "StoreError", "UndoResult", "default_db_path", "import_file",
-    "match_status", "preview_file",
+    "match_status", "preview_file", "workbook_sheets",
 ]

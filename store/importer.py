@@ -828,6 +828,26 @@ def import_file(store: Store, path: str | os.PathLike, options=None, *, dry_run:
     return report
 
 
+def workbook_sheets(path: str | os.PathLike) -> list[str]:
+    """The sheet names of an Excel workbook, in the workbook's order; an
+    empty list for any other file (or one that cannot be read: the preview
+    says why)."""
+    import zipfile
+
+    try:
+        if not zipfile.is_zipfile(path) or "xl/workbook.xml" not in zipfile.ZipFile(path).namelist():
+            return []
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+    except Exception:  # a damaged archive: the preview reports it
+        return []
+
+
 def preview_file(path: str | os.PathLike, options=None) -> ImportReport:
     """Read a file without touching any database: format, encoding, column
     mapping, the raw status values with their counts, and per-row problems."""

@@ -219,3 +219,65 @@ async def test_esc_stops_a_running_import_and_nothing_is_written(tmp_path):
         assert isinstance(app.screen, ImportScreen)  # still here, nothing imported
     assert store.count_contacts() == 0
     store.close()
+
+
+async def test_import_screen_f9_chooses_the_sheet_of_a_workbook(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Read me"
+    notes.append(["This workbook lists the trade-show leads on the next sheet."])
+    leads = wb.create_sheet("Leads")
+    leads.append(["Name", "Email", "Company"])
+    leads.append(["Ana Ortiz", "ana@ortiz.test", "Ortiz Bikes"])
+    leads.append(["Ben Brook", "ben@brook.test", "Brook Tea"])
+    path = tmp_path / "leads.xlsx"
+    wb.save(path)
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        # the first sheet holds no contacts: said so, with the way out
+        assert screen.preview is None and "Read me" in screen.error
+        info = str(screen.query_one("#import-info").render())
+        assert "Sheet 'Read me' (1 of 2): F9 reads the next one." in info
+        await pilot.press("f9")
+        await wait_idle(app, pilot, screen)
+        assert screen.error == "" and screen.preview.sheet == "Leads"
+        info = str(screen.query_one("#import-info").render())
+        assert "sheet Leads" in info and "2 rows" in info and "sheet 2 of 2" in info
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+        assert screen.result.added == 2
+        # F9 wraps round to the first sheet
+        await pilot.press("f9")
+        await wait_idle(app, pilot, screen)
+        assert screen.sheet == "Read me"
+    assert sorted((c["name"], c["company"]) for c in store.contacts()) == [
+        ("Ana Ortiz", "Ortiz Bikes"), ("Ben Brook", "Brook Tea")]
+    store.close()
+
+
+async def test_import_screen_f9_on_a_csv_says_there_is_no_sheet(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("Name,Email\r\nAna Ortiz,ana@ortiz.test\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert screen.sheet is None and isinstance(app.screen, ImportScreen)  # not the day screen
+        assert any("several sheets" in n.message for n in app._notifications)
+    store.close()

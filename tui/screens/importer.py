@@ -111,6 +111,8 @@ class ImportScreen(Screen):
         self.fmt = "auto"
         self.encoding: str | None = None
         self.date_order: str | None = None
+        self.sheet: str | None = None  # None: the workbook's first sheet
+        self.sheets: list[str] = []  # the file's sheets, when it is a workbook
         self.mapping: dict[str, str] = {}
         self.status_choice: dict[str, str | None] = {}
         self.preview: ImportReport | None = None
@@ -272,7 +274,10 @@ class ImportScreen(Screen):
         if not value:
             self.notify("Type the path of a file first.", severity="warning")
             return
-        self.path = Path(value).expanduser()
+        path = Path(value).expanduser()
+        if path != self.path:
+            self.sheet = None  # a sheet chosen in another workbook means nothing here
+        self.path = path
         self.result = None
         self._preview()
 
@@ -280,6 +285,7 @@ class ImportScreen(Screen):
         from store.formats import ReadOptions
 
         return ReadOptions(format=self.fmt, encoding=self.encoding, date_order=self.date_order,
+                           sheet=self.sheet,
                            mapping=dict(self.mapping), status_map=dict(self.status_choice),
                            today=self.store.today())
 
@@ -294,18 +300,20 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import")
     def _run_preview(self, path: Path, options) -> None:
-        from store import preview_file
+        from store import preview_file, workbook_sheets
 
+        sheets = workbook_sheets(path)
         try:
             report, error = preview_file(path, options), ""
         except StoreError as exc:
             report, error = None, str(exc)
         except Exception as exc:  # never let a damaged file take the app down
             report, error = None, f"unexpected error: {type(exc).__name__}: {exc}"
-        self.app.call_from_thread(self._previewed, report, error)
+        self.app.call_from_thread(self._previewed, report, error, sheets)
 
-    def _previewed(self, report: ImportReport | None, error: str) -> None:
+    def _previewed(self, report: ImportReport | None, error: str, sheets: list[str] | None = None) -> None:
         self.busy = False
+        self.sheets = sheets or []
         self._remembered = self.store.remembered_statuses()
         self.preview = report
         self.error = error
@@ -329,6 +337,19 @@ class ImportScreen(Screen):
     def action_cycle_dates(self) -> None:
         self.date_order = DATE_CYCLE[(DATE_CYCLE.index(self.date_order) + 1) % len(DATE_CYCLE)]
         self.notify(f"Date order: {self.date_order or 'decide from the file'}", markup=False)
+        self._preview()
+
+    def action_cycle_sheet(self) -> None:
+        if len(self.sheets) < 2:
+            self.app.bell()
+            self.notify("Only an Excel workbook with several sheets has a sheet to choose."
+                        if not self.sheets else "This workbook has one sheet.",
+                        severity="warning", markup=False)
+            return
+        current = self.sheet if self.sheet in self.sheets else self.sheets[0]
+        self.sheet = self.sheets[(self.sheets.index(current) + 1) % len(self.sheets)]
+        self.notify(f"Sheet: {self.sheet} ({self.sheets.index(self.sheet) + 1} of {len(self.sheets)})",
+                    markup=False)
         self._preview()
 
     def action_change_field(self) -> None:
@@ -427,6 +448,11 @@ class ImportScreen(Screen):
             out.append("Problem: ", style="bold red")
             out.append_text(safe(self.error))
             out.append("\n")
+            if len(self.sheets) > 1:
+                shown = self.sheet if self.sheet in self.sheets else self.sheets[0]
+                out.append_text(safe(f"Sheet {shown!r} ({self.sheets.index(shown) + 1} of "
+                                     f"{len(self.sheets)}): F9 reads the next one.", "dim"))
+                out.append("\n")
         report = self.result or self.preview
         if report is not None:
             parts = [FORMAT_NAMES.get(report.format, report.format)]
@@ -442,7 +468,12 @@ class ImportScreen(Screen):
             out.append_text(safe(" · ".join(parts), "bold"))
             choices = [f"format {self.fmt}", f"encoding {self.encoding or 'detected'}",
                        f"dates {self.date_order or 'from the file'}"]
-            out.append(f"   ({', '.join(choices)}; F6/F7/F8 change)\n", style="dim")
+            keys = "F6/F7/F8"
+            if len(self.sheets) > 1:
+                choices.append(f"sheet {self.sheets.index(report.sheet) + 1 if report.sheet in self.sheets else 1}"
+                               f" of {len(self.sheets)}")
+                keys += "/F9"
+            out.append(f"   ({', '.join(choices)}; {keys} change)\n", style="dim")
         if self.result is not None:
             r = self.result
             out.append(f"Done: {r.added} added, {r.merged} merged, {r.unchanged} unchanged, "
