@@ -186,6 +186,7 @@ KEYMAP_ROWS = [
     ("import.format", "F6", "change the format and read again", "import"),
     ("import.encoding", "F7", "change the encoding and read again", "import"),
     ("import.dates", "F8", "change the date order and read again", "import"),
+    ("import.sheet", "F9", "read the next sheet of an Excel workbook", "import"),
     ("import.run", "Ctrl+S", "import (all or nothing), with a progress bar", "import"),
     ("import.back", "Esc", "back to the queue; while an import runs: stop it (nothing is "
                            "written)", "import"),
@@ -218,7 +219,7 @@ BINDING_IDS = {
     b.id for b in APP_BINDINGS + QUEUE_BINDINGS + CONTACTS_BINDINGS + CARD_BINDINGS
     + PLAN_BINDINGS + COMPOSE_BINDINGS + IMPORT_BINDINGS
     + DETAIL_BINDINGS + TRIAGE_BINDINGS + CLEANUP_BINDINGS + BREAKDOWN_BINDINGS + STATUS2_BINDINGS
-    + CONFIRM_BINDINGS + EDIT_BINDINGS
+    + CONFIRM_BINDINGS + EDIT_BINDINGS + BROWSER_BINDINGS
 } | {"list.up", "list.down", "list.page_up", "list.page_down", "list.first", "list.last"}
 
 
