@@ -8,7 +8,7 @@ from .breakdown import GROUP_FIELDS
 from .cleanup import MapResult, RawStatus
 from .db import (CONTACT_FIELDS, SEARCH_COUNT_CAP, QueueItem, StatusChange, Store, default_db_path,
                  search_words)
-from .errors import StoreError
+from .errors import NothingToUndo, StoreError
 from .history import Batch, FieldChange, UndoResult
 from .scheme import Status, match_status
 from .status2 import Status2
@@ -27,7 +27,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "BackupResult", "Batch", "CONTACT_FIELDS", "SEARCH_COUNT_CAP", "search_words", "FieldChange", "GROUP_FIELDS", "ImportReport",
-    "MapResult", "PurgeResult", "QueueItem", "RawStatus", "RestoreResult", "Status", "Status2",
+    "MapResult", "NothingToUndo", "PurgeResult", "QueueItem", "RawStatus", "RestoreResult", "Status", "Status2",
     "StatusChange", "Store", "StoreError", "UndoResult", "default_db_path", "import_file",
     "match_status", "preview_file", "workbook_sheets",
 ]

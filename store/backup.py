@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -172,18 +173,28 @@ class BackupMixin:
         with self.transaction() as conn:  # hold off writers while copying
             return self._write_backup(target, _counts(conn))
 
-    def marked_for_deletion(self) -> dict[str, int]:
-        """How many contacts carry the Delete status, and their history rows."""
-        row = self.conn.execute(
-            "SELECT count(*), coalesce(sum((SELECT count(*) FROM activities a"
-            " WHERE a.contact_id = c.id)), 0) FROM contacts c JOIN statuses s"
-            " ON s.id = c.status_id WHERE s.role = ?", [ROLE_DELETE]).fetchone()
-        return {"contacts": row[0], "activities": row[1]}
+    def marked_for_deletion(self) -> dict:
+        """The contacts that carry the Delete status: ``ids`` (in id order),
+        how many (``contacts``) and their history rows (``activities``).
+        Pass the ids to :meth:`purge` (``only=``) to delete exactly the
+        contacts a question named, whatever another window marks meanwhile."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id"
+            " WHERE s.role = ? ORDER BY c.id", [ROLE_DELETE])]
+        activities = self.conn.execute(
+            "SELECT count(*) FROM activities WHERE contact_id IN"
+            " (SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id WHERE s.role = ?)",
+            [ROLE_DELETE]).fetchone()[0]
+        return {"contacts": len(ids), "activities": activities, "ids": ids}
 
-    def purge(self, *, backup_dir: str | os.PathLike | None = None) -> PurgeResult:
+    def purge(self, *, backup_dir: str | os.PathLike | None = None,
+              only: Iterable[int] | None = None) -> PurgeResult:
         """Delete every contact marked Delete, with its history — only after
         a backup of the whole database has been written and verified.  If
-        the backup fails, nothing is deleted and the StoreError says why."""
+        the backup fails, nothing is deleted and the StoreError says why.
+        ``only``: delete no contact outside these ids (those of them still
+        marked Delete; one unmarked or deleted since is left out).  When
+        nothing is left to delete, no backup is written (``backup`` None)."""
         try:
             directory = self._backup_folder(backup_dir)
         except StoreError as exc:
@@ -192,6 +203,9 @@ class BackupMixin:
             ids = [r[0] for r in conn.execute(
                 "SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id"
                 " WHERE s.role = ? ORDER BY c.id", [ROLE_DELETE])]
+            if only is not None:
+                allowed = set(only)
+                ids = [i for i in ids if i in allowed]
             if not ids:
                 return PurgeResult(None, 0, 0)
             try:

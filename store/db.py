@@ -34,7 +34,7 @@ from .backup import BackupMixin
 from .breakdown import BreakdownMixin
 from .cleanup import CleanupMixin
 from .editing import EditingMixin
-from .errors import StoreError
+from .errors import NothingToUndo, StoreError
 from .plan import (
     CALL_OUTCOMES, DEFAULT_RETRY_DAYS, DEFAULT_WORKING_DAYS, EMAIL_OUTCOMES, MAX_RETRY_DAYS,
     MAX_SNOOZE_DAYS,
@@ -870,7 +870,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
                 "SELECT contact_id FROM activities WHERE id = ?", [activity_id]
             ).fetchone()
             if row is None:
-                raise StoreError(f"no activity with id {activity_id}")
+                raise NothingToUndo(f"no activity with id {activity_id}")
             conn.execute("DELETE FROM activities WHERE id = ?", [activity_id])
             self._refresh(conn, [row["contact_id"]], history=True)
 
@@ -918,7 +918,7 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
                 "SELECT DISTINCT contact_id FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
                 [json.dumps(ids)]).fetchall()
             if not rows:
-                raise StoreError(f"no snooze with id {', '.join(map(str, ids))}")
+                raise NothingToUndo(f"no snooze with id {', '.join(map(str, ids))}")
             conn.execute("DELETE FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
                          [json.dumps(ids)])
             self._refresh(conn, [r[0] for r in rows], history=True)

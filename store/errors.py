@@ -8,3 +8,9 @@ class StoreError(Exception):
     it as a notification.  Nothing in the database has changed when it is
     raised by a writing function.
     """
+
+
+class NothingToUndo(StoreError):
+    """An undo that has nothing left to revert: the change was undone
+    already, or everything it touched was changed again or deleted since.
+    Unlike other errors, trying again will never help."""

@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Iterable
 
-from .errors import StoreError
+from .errors import NothingToUndo, StoreError
 from .scheme import Status
 from .text import clean
 
@@ -255,7 +255,7 @@ class HistoryMixin:
                         break
                     passed += 1
                 if row is None:
-                    raise StoreError("nothing to undo: every recorded change has been undone"
+                    raise NothingToUndo("nothing to undo: every recorded change has been undone"
                                      + (f" or its contacts have changed since ({passed:,} such "
                                         "change(s) left as they are)" if passed else ""))
             else:
@@ -264,11 +264,11 @@ class HistoryMixin:
                 if row is None:
                     raise StoreError(f"no recorded change with id {batch_id}")
                 if row["undone_by"] is not None:
-                    raise StoreError(f"{row['label']!r} has already been undone")
+                    raise NothingToUndo(f"{row['label']!r} has already been undone")
                 if row["undoes"] is not None:
                     raise StoreError(f"{row['label']!r} is itself an undo; it cannot be undone")
                 if not self._can_revert(conn, row):
-                    raise StoreError(
+                    raise NothingToUndo(
                         f"nothing to undo in {row['label']!r}: every contact it changed has been "
                         "changed again (or deleted) since; undo the later changes first")
             batch = row["id"]

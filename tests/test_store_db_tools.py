@@ -255,7 +255,7 @@ def test_purge_deletes_only_after_a_verified_backup_that_holds_them(messy, tmp_p
     messy.log(una, "note", None, note="keep me in the backup")
     messy.set_status([una, ula], "d")
     marked = messy.marked_for_deletion()
-    assert marked == {"contacts": 2, "activities": 3}  # two status rows and the note
+    assert marked == {"contacts": 2, "activities": 3, "ids": sorted([una, ula])}  # two status rows and the note
     before = messy.conn.execute("SELECT count(*) FROM activities").fetchone()[0]
 
     (tmp_path / "bk").mkdir()

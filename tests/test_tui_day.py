@@ -96,6 +96,13 @@ async def test_snooze_days_or_date_and_bad_values_are_refused(small_store):
         await pilot.press(*["backspace"] * 3, *"2026-12-01", "enter")
         await pilot.pause()
         assert "in the past" in str(app.screen.query_one("#snooze-error").render())
+        # what was typed is kept as typed and refused, never silently trimmed to a number
+        for typed, said in (("1.5", "'1.5' is neither"), ("12/24/2026", "'12/24/2026' is neither"),
+                            ("", "type a number of days")):
+            await pilot.press(*["backspace"] * 12, *typed, "enter")
+            await pilot.pause()
+            assert app.screen.query_one("#snooze-input").value == typed
+            assert said in str(app.screen.query_one("#snooze-error").render())
         assert small_store.contact(kim)["call_hold_until"] is None
         await pilot.press(*["backspace"] * 10, "7", "enter")
         await pilot.pause()

@@ -21,7 +21,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
-from store import QueueItem, StatusChange, Store, StoreError
+from store import NothingToUndo, QueueItem, Store, StoreError, UndoResult
 from store.plan import OUTCOME_LABELS
 
 from .keys import APP_BINDINGS, load_keymap
@@ -73,7 +73,6 @@ class Undo:
     or snoozes."""
 
     label: str
-    changes: list[StatusChange] | None = None
     activity_id: int | None = None
     snooze_ids: list[int] | None = None
     batches: list[int] | None = None
@@ -259,6 +258,8 @@ class DailyReachApp(App):
             self.notify(str(exc), severity="error", markup=False)
             return
         if n == 0:
+            if len(contact_ids) == 1 and not self.contact_exists(contact_ids[0]):
+                return
             self.say(f"{name} {'is' if len(contact_ids) == 1 else 'are'} already {what}.")
             return
         label = f"{name} → {what}" if len(contact_ids) == 1 else f"{n:,} contacts → {what}"
@@ -293,7 +294,23 @@ class DailyReachApp(App):
         self.log_outcome(item, "reached" if item.kind == "call" else "sent", note)
 
     def log_outcome(self, item: QueueItem, outcome: str, note: str | None = None) -> bool:
-        """Record what happened to a queue item; True if it was recorded."""
+        """Record what happened to a queue item; True if it was recorded.
+        Refused, with the screen reloaded, when the contact was deleted or
+        this kind of item logged elsewhere since the item was read (another
+        window, a CLI ``log``): it would be recorded twice."""
+        if not self.contact_exists(item.contact_id):
+            return False
+        contact = self.store.contact(item.contact_id)
+        last, attempts = ((contact["last_call_reached"], contact["call_attempts"]) if item.kind == "call"
+                          else (contact["last_email_sent"], contact["email_attempts"]))
+        if (last, attempts) != (item.last_done and item.last_done.isoformat(), item.attempts):
+            self.bell()
+            self.notify(f"{item.name}: this {'call' if item.kind == 'call' else 'e-mail'} was "
+                        "logged elsewhere since the list was read; the screen is reloaded — "
+                        "check it, then press again if it is still to do.",
+                        severity="warning", markup=False)
+            self._refresh_screen()
+            return False
         try:
             activity_id = self.store.log_outcome(item.contact_id, item.kind, outcome, note=note)
         except StoreError as exc:
@@ -329,24 +346,53 @@ class DailyReachApp(App):
         if not self.undo_stack:
             self.action_undo_history()
             return
-        step = self.undo_stack.pop()
+        passed: list[str] = []  # steps with nothing left to undo (deleted since…)
+        while self.undo_stack:
+            step = self.undo_stack.pop()
+            try:
+                done, contacts, left_alone = self._undo_step(step)
+            except StoreError as exc:
+                self.undo_stack.append(step)  # kept, so Ctrl+Z can try again
+                self.notify(f"Could not undo: {exc}", severity="error", markup=False)
+                self._refresh_screen()
+                return
+            if done:
+                note = f" ({left_alone:,} changed since, left alone)" if left_alone else ""
+                over = (f"   (passed over {', '.join(repr(p) for p in passed)}: "
+                        "nothing left to undo)" if passed else "")
+                self.say(f"Undone: {step.label}{note}{over}")
+                self._after_undo(contacts)
+                return
+            passed.append(step.label)
+        # this session's steps had nothing left to undo: earlier sessions' next
+        self.notify(f"Passed over {', '.join(repr(p) for p in passed)}: nothing left to undo "
+                    "(changed again or deleted since).", markup=False)
+        self.action_undo_history()
+
+    def _undo_step(self, step: Undo) -> tuple[bool, list[int], int]:
+        """Undo one step: (whether anything was undone, the contacts it
+        touched, how many it left alone because they changed since).  A part
+        with nothing left to revert (its contact purged, its change undone
+        elsewhere) is passed over; other errors propagate."""
         contacts: list[int] = []
-        try:
-            if step.activity_id is not None:
-                self.store.delete_activity(step.activity_id)
-            if step.snooze_ids:
-                self.store.delete_snoozes(step.snooze_ids)
-            for batch in reversed(step.batches or []):
-                contacts += self.store.undo(batch).contact_ids
-            for change in step.changes or []:
-                self.store.set_status([change.contact_id], change.old_key, note="undo")
-        except StoreError as exc:
-            self.undo_stack.append(step)  # kept, so Ctrl+Z can try again
-            self.notify(f"Could not undo: {exc}", severity="error", markup=False)
-            self._refresh_screen()
-            return
-        self.say(f"Undone: {step.label}")
-        self._after_undo(contacts)
+        done, left_alone = False, 0
+        parts = []
+        if step.activity_id is not None:
+            parts.append(lambda: self.store.delete_activity(step.activity_id))
+        if step.snooze_ids:
+            parts.append(lambda: self.store.delete_snoozes(step.snooze_ids))
+        for batch in reversed(step.batches or []):
+            parts.append(lambda batch=batch: self.store.undo(batch))
+        for part in parts:
+            try:
+                result = part()
+            except NothingToUndo:
+                continue
+            done = True
+            if isinstance(result, UndoResult):
+                contacts += result.contact_ids
+                left_alone += result.skipped
+        return done, contacts, left_alone
 
     def action_undo_history(self) -> None:
         try:
@@ -375,6 +421,9 @@ class DailyReachApp(App):
         self.notify(f"Backup written and verified: {result.path}", markup=False, timeout=10)
 
     def action_purge(self) -> None:
+        if isinstance(self.screen, screen_class("ConfirmScreen")):
+            self.bell()  # a question is open: answer it first
+            return
         marked = self.store.marked_for_deletion()
         if not marked["contacts"]:
             self.notify("No contact is marked Delete; nothing to purge.")
@@ -389,12 +438,20 @@ class DailyReachApp(App):
             if not yes:
                 return
             try:
-                result = self.store.purge()
+                # only the contacts the question counted: one marked in
+                # another window meanwhile waits for the next purge
+                result = self.store.purge(only=marked["ids"])
             except StoreError as exc:
                 self.notify(str(exc), severity="error", markup=False, timeout=15)
                 return
-            self.notify(f"Deleted {result.contacts:,} contact(s). Backup: {result.backup.path}",
-                        markup=False, timeout=15)
+            if result.backup is None:
+                self.notify("Nothing left to purge: the marked contacts were changed or "
+                            "deleted elsewhere meanwhile.", severity="warning", markup=False)
+            else:
+                fewer = (f" of the {marked['contacts']:,} asked (the others were changed or "
+                         "deleted elsewhere)" if result.contacts < marked["contacts"] else "")
+                self.notify(f"Deleted {result.contacts:,} contact(s){fewer}. "
+                            f"Backup: {result.backup.path}", markup=False, timeout=15)
             self._refresh_screen()
 
         self.push_screen(screen_class("ConfirmScreen")(question), go)
@@ -448,7 +505,22 @@ class DailyReachApp(App):
 
     def compose_email(self, contact_id: int) -> None:
         """Open the compose screen for one contact."""
+        if not self.contact_exists(contact_id):
+            return
         self.push_screen(screen_class("ComposeScreen")(contact_id))
+
+    def contact_exists(self, contact_id: int) -> bool:
+        """True if the contact is still there; else says so (another window
+        or a CLI purge deleted it) and reloads the screen."""
+        try:
+            self.store.contact(contact_id)
+        except StoreError:
+            self.bell()
+            self.notify("That contact no longer exists (deleted elsewhere?); the screen is "
+                        "reloaded.", severity="warning", markup=False)
+            self._refresh_screen()
+            return False
+        return True
 
     def action_show_breakdown(self) -> None:
         if isinstance(self.screen, screen_class("BreakdownScreen")):

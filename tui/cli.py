@@ -527,7 +527,11 @@ def purge_cmd(state: Context, yes: bool, backup_dir: Path | None) -> None:
         click.confirm(f"Delete {marked['contacts']:,} contact(s) marked Delete and their "
                       f"{marked['activities']:,} history row(s), after a backup to {where}?",
                       abort=True, err=True)
-    result = store.purge(backup_dir=backup_dir)
+    result = store.purge(backup_dir=backup_dir, only=marked["ids"])
+    if result.backup is None:
+        click.echo("Nothing left to purge: the marked contacts were changed or deleted "
+                   "elsewhere meanwhile.")
+        return
     click.echo(f"backup written and verified: {result.backup.path}")
     click.echo(f"deleted {result.contacts:,} contact(s) and {result.activities:,} history row(s)")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -50,6 +52,8 @@ class ComposeScreen(Screen):
 
     def fill(self) -> None:
         """(Re)fill subject and body from the template."""
+        if not self.app.contact_exists(self.contact_id):
+            return
         contact = self.store.contact(self.contact_id)
         self.address, subject, body = filled_email(self.store, self.contact_id)
         bar = Text.assemble((" dailyreach ", "bold reverse"), "  ", ("E-mail to ", "bold"))
@@ -99,12 +103,15 @@ class ComposeScreen(Screen):
                     severity="warning", markup=False, timeout=8)
 
     def action_sent(self) -> None:
+        if not self.app.contact_exists(self.contact_id):
+            return  # nothing to record it on; the text is still here to copy
         contact = self.store.contact(self.contact_id)
         item = QueueItem(contact_id=self.contact_id, name=contact["name"],
                          company=contact["company"] or "", kind="email", due=self.store.today(),
                          status_key=contact["status_key"] or "", status=contact["status"] or "",
                          priority=0, phone=contact["phone"] or "", email=self.address,
-                         last_done=None, attempts=contact["email_attempts"])
+                         last_done=contact["last_email_sent"] and date.fromisoformat(contact["last_email_sent"]),
+                         attempts=contact["email_attempts"])
         if self.app.log_outcome(item, "sent", self.subject.strip() or None):
             self.dismiss_to_queue()
 

@@ -134,7 +134,8 @@ class DetailScreen(Screen):
             self.app.reclassify([self.contact_id], letter, self.contact["name"])
 
     def action_edit(self) -> None:
-        self.app.push_screen(EditContactScreen(self.contact_id))
+        if self.app.contact_exists(self.contact_id):
+            self.app.push_screen(EditContactScreen(self.contact_id))
 
     def action_note(self) -> None:
         self.set_focus(self.query_one("#note", Input))

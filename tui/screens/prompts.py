@@ -99,6 +99,8 @@ def parse_when(text: str, today: date) -> date:
     before today nor more than 365 days ahead; ValueError with a message
     otherwise."""
     value = text.strip()
+    if not value:
+        raise ValueError("type a number of days (1, 3, 7…) or a date (YYYY-MM-DD)")
     if _DAYS.fullmatch(value):
         days = int(value)
         if not 1 <= days <= MAX_SNOOZE_DAYS:
@@ -136,7 +138,7 @@ class SnoozeScreen(ModalScreen[date | None]):
         title.append("Days (1, 3, 7…) or a date (YYYY-MM-DD), then Enter.  Esc cancels.", style="dim")
         with Vertical(id="snooze-box"):
             yield Static(title)
-            yield Input(placeholder="3", id="snooze-input", restrict=r"[0-9\-]*")
+            yield Input(placeholder="3", id="snooze-input")
             yield Static("", id="snooze-error")
 
     def on_mount(self) -> None:

@@ -276,6 +276,8 @@ class QueueScreen(CardScreenMixin, Screen):
         item = self._focused_item()
         if item is None:
             return
+        if not self.app.contact_exists(item.contact_id):
+            return
         if not self.store.contact(item.contact_id)["email"]:
             self.app.bell()
             self.notify(f"{item.name} has no e-mail address.", severity="warning", markup=False)

@@ -1,0 +1,149 @@
+"""A window acting on what another window or the CLI changed meanwhile:
+a purge answered after the contacts went, an e-mail marked sent for a
+contact purged since, undo past a purged contact, a call logged twice.
+The other process is a second Store on the same file, as the CLI is."""
+
+from __future__ import annotations
+
+from store import Store
+from tui.app import DailyReachApp, QueueScreen
+from tui.screens.compose import ComposeScreen
+from tui.screens.confirm import ConfirmScreen
+
+from conftest import TODAY, contact_id
+
+SIZE = (120, 36)
+
+
+def elsewhere(store: Store) -> Store:
+    return Store(store.path, today=TODAY)
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def calls_logged(store: Store, cid: int) -> int:
+    return sum(1 for h in store.history(cid) if h["kind"] == "call" and h["outcome"] == "reached")
+
+
+async def open_purge_question(app, pilot) -> None:
+    await pilot.press("ctrl+p", *"purge contacts")
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+    assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_purge_answered_after_another_window_purged_says_nothing_is_left(small_store):
+    small_store.set_status([contact_id(small_store, "Vic Vendor")], "d")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_purge_question(app, pilot)
+        with elsewhere(small_store) as other:
+            assert other.purge().contacts == 1
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.is_running and isinstance(app.screen, QueueScreen)
+        assert any("Nothing left to purge" in m for m in messages(app))
+    assert small_store.count_contacts() == 3
+
+
+async def test_purge_deletes_only_the_contacts_its_question_counted(small_store):
+    vic, pat = contact_id(small_store, "Vic Vendor"), contact_id(small_store, "Pat Prospect")
+    small_store.set_status([vic], "d")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_purge_question(app, pilot)
+        with elsewhere(small_store) as other:
+            other.set_status([pat], "d")  # marked in another window while the question is open
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+    names = {c["name"] for c in small_store.contacts()}
+    assert "Vic Vendor" not in names and "Pat Prospect" in names
+    assert small_store.marked_for_deletion()["ids"] == [pat]  # waits for the next purge
+
+
+async def test_a_second_purge_question_cannot_open_over_the_first(small_store):
+    small_store.set_status([contact_id(small_store, "Vic Vendor")], "d")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_purge_question(app, pilot)
+        depth = len(app.screen_stack)
+        await pilot.press("ctrl+p", *"purge contacts")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert len(app.screen_stack) == depth and isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.is_running and isinstance(app.screen, QueueScreen)
+    assert small_store.count_contacts() == 3
+
+
+async def test_marking_an_email_sent_for_a_contact_purged_elsewhere_says_so(small_store):
+    app = DailyReachApp(small_store)
+    sam = contact_id(small_store, "Sam Second")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")  # the e-mails list: Sam Second
+        await pilot.press("ctrl+e")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ComposeScreen)
+        with elsewhere(small_store) as other:
+            other.set_status([sam], "d")
+            other.purge()
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert any("no longer exists" in m for m in messages(app))
+    assert "Sam Second" not in {c["name"] for c in small_store.contacts()}
+
+
+async def test_undo_passes_over_a_change_whose_contact_was_purged(small_store):
+    pat, vic = contact_id(small_store, "Pat Prospect"), contact_id(small_store, "Vic Vendor")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts")
+        for cid, letter in ((pat, "s"), (vic, "d")):
+            await pilot.press("home")
+            while lst.current["id"] != cid:
+                await pilot.press("down")
+            await pilot.press(letter)
+            await pilot.pause(0.2)
+        with elsewhere(small_store) as other:
+            other.purge()
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.3)
+        assert small_store.contact(pat)["status_key"] == "P"  # Pat's change, under the purged one
+        assert "passed over" in str(app.screen.query_one("#notice").render())
+        await pilot.press("ctrl+z")  # nothing of this session left: earlier history, no crash
+        await pilot.pause(0.3)
+        assert app.is_running
+
+
+async def test_a_call_logged_elsewhere_is_not_logged_twice(small_store):
+    kim, pat = contact_id(small_store, "Kim Key"), contact_id(small_store, "Pat Prospect")
+    before = {cid: calls_logged(small_store, cid) for cid in (kim, pat)}  # their imported reaches
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#calls").current.contact_id == kim
+        with elsewhere(small_store) as other:
+            other.log_outcome(kim, "call", "reached")
+        await pilot.press("enter")  # the list still shows Kim: it was read before
+        await pilot.pause(0.3)
+        assert calls_logged(small_store, kim) == before[kim] + 1  # the other window's only
+        assert any("logged elsewhere" in m for m in messages(app))
+        # the reloaded list no longer holds Kim; Enter now logs Pat, the next call
+        assert app.screen.query_one("#calls").current.name == "Pat Prospect"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+    assert calls_logged(small_store, pat) == before[pat] + 1
+    assert calls_logged(small_store, kim) == before[kim] + 1
