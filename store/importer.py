@@ -33,16 +33,17 @@ from .db import Store, search_text, sort_name
 from .errors import StoreError
 from .formats.values import phone_key
 from .records import MAX_MESSAGES, Activity, ImportReport, Record
-from .scheme import match_status, normalize_raw
+from .scheme import check_key, match_status, normalize_raw
 from .text import clean
 
 __all__ = ["Activity", "ImportReport", "Record", "import_file", "import_records", "preview_file"]
 
-_SCALARS = ("name", "first_name", "last_name", "company", "title", "status_raw", "owner", "notes")
+_SCALARS = ("name", "first_name", "last_name", "company", "title", "status_raw", "status2", "owner",
+            "notes")
 #: What a Record attribute is called in messages when the file gave no header.
 _ATTR_LABELS = {"name": "Name", "first_name": "First Name", "last_name": "Last Name",
-                "company": "Company", "title": "Title", "status_raw": "Status", "owner": "Owner",
-                "notes": "Notes"}
+                "company": "Company", "title": "Title", "status_raw": "Status",
+                "status2": "Status 2", "owner": "Owner", "notes": "Notes"}
 _ATTR_FIELD = {"status_raw": "status"}
 BATCH = 2000
 def _json(value) -> str:
@@ -256,6 +257,8 @@ class _Merge:
         self.seen: set[int] = set()
         self.first_lines: dict[int, int] = {}  # existing contacts this import already merged into
         self.batch: int | None = None  # the change batch of status changes to stored contacts
+        self.status2_names = {v.name.casefold(): v.name for v in store.status2_values()}
+        self.status2_keys = {v.key: v.name for v in store.status2_values()}
 
     def status_batch(self) -> int:
         """The one change batch holding this import's status changes to
@@ -275,6 +278,37 @@ class _Merge:
              self.batch])
 
     # ----------------------------------------------------------- statuses
+    def resolve_status2(self, rec: Record) -> None:
+        """The record's status 2 as the list spells it.  A value not in the
+        list joins it when its first letter is free (one key must still set
+        it in the app); otherwise it is kept as extra data, with a warning."""
+        text = " ".join(rec.status2.split())
+        known = self.status2_names.get(text.casefold())
+        if known is not None:
+            rec.status2 = known
+            return
+        label = self.labels["status2"]
+        try:
+            key = check_key(text, "status 2 value")
+        except StoreError as exc:
+            key, why = None, str(exc)
+        else:
+            why = (f"its letter {key} is taken by {self.status2_keys[key]!r}"
+                   if key in self.status2_keys else "")
+        if key is None or why:
+            self.report.warn(rec.line, f"{label} {text!r} is not in the status 2 list and cannot "
+                                       f"join it ({why}); kept as extra data")
+            rec.extra.setdefault(label, text)
+            rec.status2 = ""
+            return
+        position = self.conn.execute(
+            "SELECT coalesce(max(position), -1) + 1 FROM status2_values").fetchone()[0]
+        self.conn.execute("INSERT INTO status2_values (position, name) VALUES (?, ?)",
+                          [position, text])
+        self.status2_names[text.casefold()] = self.status2_keys[key] = text
+        self.report.notes.append(f"status 2 list: {text!r} added (Shift+{key} sets it)")
+        rec.status2 = text
+
     def status_for(self, raw: str):
         if raw in self._status_cache:
             return self._status_cache[raw]
@@ -393,8 +427,8 @@ class _Merge:
                 cid, name, rec.first_name or None, rec.last_name or None, rec.company or None,
                 rec.title or None, rec.email or None, rec.email.casefold() or None,
                 _json(rec.emails), rec.phone or None, _json(rec.phones),
-                status.id if status else None, rec.status_raw or None, rec.owner or None,
-                rec.notes or None, _json(rec.extra), created, self.now,
+                status.id if status else None, rec.status_raw or None, rec.status2 or None,
+                rec.owner or None, rec.notes or None, _json(rec.extra), created, self.now,
                 sort_name(rec.first_name, rec.last_name, name, rec.company),
                 search_text((name, rec.company, *emails), phones), *derived,
             ))
@@ -414,10 +448,10 @@ class _Merge:
                     report.no_status += 1
         self.conn.executemany(
             """INSERT INTO contacts (id, name, first_name, last_name, company, title, email,
-                email_norm, emails, phone, phones, status_id, status_raw, owner, notes, extra,
-                created_at, updated_at, sort_name, search_text, last_call_reached,
+                email_norm, emails, phone, phones, status_id, status_raw, status2, owner, notes,
+                extra, created_at, updated_at, sort_name, search_text, last_call_reached,
                 last_email_sent, call_attempts, next_call_due, next_email_due)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             rows)
         self.conn.executemany(
             "INSERT INTO activities (contact_id, kind, outcome, at, note, source)"
@@ -498,6 +532,19 @@ class _Merge:
                     [cid, self.now, old_status.name if old_status else None, status.name,
                      status_id, status.id, self.status_batch()])
                 status_id = status.id
+        # status 2: set like a status change (history, undone with the import's batch)
+        if rec.status2:
+            old2 = existing["status2"] or ""
+            if old2 != rec.status2 and (not old2 or update):
+                updates["status2"] = rec.status2
+                conn.execute(
+                    "INSERT INTO activities (contact_id, kind, at, note, field, old_value,"
+                    " new_value, source, batch_id)"
+                    " VALUES (?, 'status2', ?, 'set by import', 'status2', ?, ?, 'import', ?)",
+                    [cid, self.now, old2 or None, rec.status2, self.status_batch()])
+            elif old2 != rec.status2:
+                report.warn(rec.line, f"duplicate of line {first_line}: kept "
+                                      f"{self.labels['status2']} {old2!r}, not {rec.status2!r}")
         # e-mails and phones
         lists = {}
         for key, label in (("emails", "E-mail"), ("phones", "Phone")):
@@ -761,6 +808,8 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
                 if not (rec.display_name() or rec.company or rec.emails or rec.phones):
                     report.skip(rec.line, "no name, company, e-mail or phone")
                     continue
+                if rec.status2:
+                    state.resolve_status2(rec)
                 cid, conflict = state.find(rec)
                 if conflict:
                     report.skip(rec.line, conflict)

@@ -42,6 +42,7 @@ class Record:
     emails: list[dict] = field(default_factory=list)  # {"type", "value"}
     phones: list[dict] = field(default_factory=list)  # {"type", "value"[, "ext"][, "norm"]}
     status_raw: str = ""
+    status2: str = ""  # a status 2 value; the import adds it to the list when its letter is free
     owner: str = ""
     notes: str = ""
     created: date | None = None

@@ -177,3 +177,32 @@ def test_a_failed_or_dry_first_import_creates_no_database(tmp_path):
     result = run("import", str(good), "--dry-run", "--json", db=new)
     assert result.returncode == 0 and json.loads(result.stdout)["added"] == 1
     assert not any(tmp_path.glob("first.db*"))
+
+
+def test_status2_survives_an_export_and_a_reimport(tmp_path):
+    src = tmp_path / "src.db"
+    csv_in = tmp_path / "in.csv"
+    csv_in.write_text("Name,E-mail\r\nAna Ortiz,ana@ortiz.test\r\nBen Brook,ben@brook.test\r\n"
+                      "Cy Cole,cy@cole.test\r\n", encoding="utf-8")
+    assert run("import", str(csv_in), db=src).returncode == 0
+    for value in ("Web", "Referral"):
+        assert run("status2", "add", value, db=src).returncode == 0
+    ids = {c["name"]: c["id"] for c in json.loads(run("contacts", "--json", db=src).stdout)}
+    assert run("set-status2", str(ids["Ana Ortiz"]), "web", db=src).returncode == 0
+    assert run("set-status2", str(ids["Ben Brook"]), "Referral", db=src).returncode == 0
+    out = tmp_path / "all.csv"
+    assert run("export", str(out), db=src).returncode == 0
+
+    # into a database whose list has Web but not Referral, and a W… value of its own
+    again = tmp_path / "again.db"
+    assert run("import", str(csv_in), db=again).returncode == 0
+    assert run("status2", "add", "WEB", db=again).returncode == 0
+    result = run("import", str(out), db=again)
+    assert result.returncode == 0, result.stderr
+    assert "'Referral' added" in result.stdout
+    got = {c["name"]: c["status2"] for c in json.loads(run("contacts", "--json", db=again).stdout)}
+    assert got == {"Ana Ortiz": "WEB", "Ben Brook": "Referral", "Cy Cole": None}
+    # the change is in each contact's history, and one undo takes the import's changes back
+    assert run("undo", db=again).returncode == 0
+    got = {c["name"]: c["status2"] for c in json.loads(run("contacts", "--json", db=again).stdout)}
+    assert got == {"Ana Ortiz": None, "Ben Brook": None, "Cy Cole": None}

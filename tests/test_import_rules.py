@@ -691,3 +691,19 @@ def test_rows_of_one_file_with_a_name_alone_are_separate_records(tmp_path, store
                                                             "Lea Miller,Acme\r\nLea Miller,Bolt\r\n"
                                                             "Lea Miller,\r\n"))
     assert (report.added, report.skipped_total) == (3, 0)
+
+
+def test_a_status2_column_sets_status2_and_a_new_value_joins_the_list_when_its_letter_is_free(
+        tmp_path, store):
+    store.add_status2("Web")
+    report = import_file(store, write(tmp_path, "s2.csv",
+                                      "Name,Email,Status 2\r\nAna Ortiz,ana@x.test, web \r\n"
+                                      "Ben Brook,ben@x.test,Trade  Show\r\n"
+                                      "Cy Cole,cy@x.test,Wholesale\r\n"))
+    assert dict(report.columns)["Status 2"] == "status2"
+    got = {c["name"]: (c["status2"], c["extra"]) for c in store.contacts()}
+    assert got == {"Ana Ortiz": ("Web", {}), "Ben Brook": ("Trade Show", {}),
+                   "Cy Cole": (None, {"Status 2": "Wholesale"})}  # W is Web's letter
+    assert [v.name for v in store.status2_values()] == ["Web", "Trade Show"]
+    assert [line for line, _ in report.warnings] == [4]
+    assert "letter W is taken by 'Web'" in report.warnings[0][1]

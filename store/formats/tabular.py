@@ -198,6 +198,7 @@ class RowMapper:
         rec.company = get("company", "")
         rec.title = get("title", "")
         rec.owner = get("owner", "")
+        rec.status2 = get("status2", "")
         rec.notes = get("notes", "")
         status = get("status", "")
         rec.status_raw = status
