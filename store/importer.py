@@ -868,13 +868,17 @@ def import_file(store: Store, path: str | os.PathLike, options=None, *, dry_run:
     import_records(store, reading.records, report, status_map=options.status_map,
                    progress=tick, dry_run=dry_run, bulk=bulk, stop=stop)
     report.raw_statuses = reading.raw_statuses()
+    _refuse_empty(report)
+    if report.skipped_total and report.skipped_total > len(report.skipped):
+        report.notes.append(f"{report.skipped_total - MAX_MESSAGES} more skipped row(s) not listed")
+    return report
+
+
+def _refuse_empty(report: ImportReport) -> None:
     if report.rows == 0 and report.added == 0 and not report.skipped:
         raise StoreError(f"{report.file}: no contacts: the file has "
                          f"{'a header but no rows below it' if report.header_line else 'no contact in it'}"
                          "; nothing was imported")
-    if report.skipped_total and report.skipped_total > len(report.skipped):
-        report.notes.append(f"{report.skipped_total - MAX_MESSAGES} more skipped row(s) not listed")
-    return report
 
 
 def workbook_sheets(path: str | os.PathLike) -> list[str]:
@@ -908,4 +912,5 @@ def preview_file(path: str | os.PathLike, options=None) -> ImportReport:
         pass
     report = reading.report
     report.raw_statuses = reading.raw_statuses()
+    _refuse_empty(report)  # said when the file is read, not only at the import
     return report

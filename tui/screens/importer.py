@@ -25,7 +25,23 @@ from ..safe import row, safe, widths
 from ..widgets import RowList
 
 FORMAT_CYCLE = ("auto", "act", "outlook", "google", "thunderbird", "linkedin", "csv", "xlsx", "vcard")
-ENCODING_CYCLE = (None, "utf-8", "cp1252", "latin-1", "utf-16")
+ENCODING_CYCLE = (None, "utf-8", "cp1252", "cp1250", "latin-1", "utf-16")
+#: The store's messages name the command line's options; here, the keys.
+SCREEN_WORDS = (
+    ("(choose one with --sheet NAME)", "(F9 reads the next sheet)"),
+    ("choose another --encoding", "choose another encoding (F7)"),
+    ("(--date-order to change)", "(F8 changes the order)"),
+    ("(see --date-order)", "(F8 chooses the order)"),
+    ("with --date-order mdy or dmy", "the order with F8"),
+    ("--date-order mdy or dmy", "the date order (F8)"),
+    ("--encoding", "the encoding"),
+)
+
+
+def for_screen(message: str) -> str:
+    for cli, keys in SCREEN_WORDS:
+        message = message.replace(cli, keys)
+    return message
 DATE_CYCLE = (None, "mdy", "dmy")
 
 
@@ -123,6 +139,7 @@ class ImportScreen(Screen):
         self.stop = False  # Esc during an import asks it to stop
         self._remembered: dict[str, str] = {}
         self._status_order: list[tuple[str, int]] = []
+        self._read_path: Path | None = None  # the file the lists show
 
     @property
     def store(self) -> Store:
@@ -136,7 +153,7 @@ class ImportScreen(Screen):
         # the status values come first, one Tab from the path box
         with Horizontal(id="import-panes"):
             with Vertical(id="import-left"):
-                yield Static(" Status values, rows   (letter: classify · -: unclassified)",
+                yield Static(" Status values   (letter: classify, go on · -: unclassified)",
                              classes="pane-title")
                 yield RowList(self._status_count, self._status_rows, self._render_status,
                               on_letter=self._letter, empty="No status values.",
@@ -185,12 +202,21 @@ class ImportScreen(Screen):
     def _statuses(self) -> list[tuple[str, int]]:
         return self._status_order
 
-    def _order_statuses(self) -> None:
+    def _order_statuses(self, keep: bool = False) -> None:
         """Values that need a decision first (most contacts first), then
         blanks, then the values that already name a status.  Fixed once per
-        reading, so classifying a value does not reshuffle the list."""
+        file: classifying a value, or reading the file again after a change
+        of column or format, does not reshuffle the list (``keep``: values
+        already listed keep their places, new ones follow)."""
         if not self.preview:
             self._status_order = []
+            return
+        if keep and self._status_order:
+            counts = self.preview.raw_statuses
+            listed = [raw for raw, _ in self._status_order if raw in counts]
+            known = set(listed)
+            self._status_order = [(raw, counts[raw]) for raw in listed] + [
+                (raw, n) for raw, n in self.preview.raw_statuses.items() if raw not in known]
             return
 
         def key(item):
@@ -317,9 +343,13 @@ class ImportScreen(Screen):
         self._remembered = self.store.remembered_statuses()
         self.preview = report
         self.error = error
-        self._order_statuses()
+        # the same file read again (another field, format…): the lists keep
+        # their order and cursors; another file starts at the top
+        same = report is not None and self._read_path == self.path
+        self._order_statuses(keep=same)
+        self._read_path = self.path if report is not None else None
         for lst in self.query(RowList):
-            lst.reload(keep=0)
+            lst.reload(keep=None if same else 0)
         self._show_info()
         # focus stays where it was (the path box after Enter): a letter on
         # the status list classifies, so typing must not land there unasked
@@ -418,6 +448,7 @@ class ImportScreen(Screen):
         self.busy = self.importing = False
         bar = self.query_one(ProgressBar)
         bar.update(progress=100)
+        bar.display = report is not None  # a full bar beside "nothing was imported" misleads
         self.result = report
         self.error = error
         self._show_info()
@@ -425,7 +456,7 @@ class ImportScreen(Screen):
             self.notify(f"Imported: {report.added} added, {report.merged} merged, "
                         f"{report.unchanged} unchanged.", markup=False)
         else:
-            self.notify(error, severity="error", markup=False)
+            self.notify(for_screen(error), severity="error", markup=False)
 
     def action_back(self) -> None:
         if self.importing:
@@ -446,7 +477,7 @@ class ImportScreen(Screen):
             out.append(status + "\n", style="bold")
         if self.error:
             out.append("Problem: ", style="bold red")
-            out.append_text(safe(self.error))
+            out.append_text(safe(for_screen(self.error)))
             out.append("\n")
             if len(self.sheets) > 1:
                 shown = self.sheet if self.sheet in self.sheets else self.sheets[0]
@@ -484,12 +515,12 @@ class ImportScreen(Screen):
                        "Ctrl+S imports (all or nothing).\n", style="dim")
         if report is not None:
             for line, reason in report.skipped[:3]:
-                out.append_text(safe(f"line {line}: {reason}", "yellow"))
+                out.append_text(safe(f"line {line}: {for_screen(reason)}", "yellow"))
                 out.append("\n")
             for note in report.notes[:2]:
-                out.append_text(safe(note, "dim"))
+                out.append_text(safe(for_screen(note), "dim"))
                 out.append("\n")
             for line, message in report.warnings[:3]:
-                out.append_text(safe(f"line {line}: {message}", "yellow"))
+                out.append_text(safe(f"line {line}: {for_screen(message)}", "yellow"))
                 out.append("\n")
         self.query_one("#import-info", Static).update(out)
