@@ -73,20 +73,15 @@ def clean(value: object, *, multiline: bool = False) -> str:
 
 # A value a spreadsheet would read as a formula starts with one of these.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A phone number -- digits and phone punctuation only, at least three digits,
-# such as "+1 555 0100" -- cannot call a function or reach another cell, so
-# it is left exactly as it was.
-_PHONE_ONLY = re.compile(r"[+\-]?[\d\s().\-/]*\d[\d\s().\-/]*(?:\s*(?:x|ext\.?)\s*\d+)?",
-                         re.IGNORECASE)
 
 
 def neutralize(value: object) -> object:
     """A cell value safe to put in a CSV or spreadsheet: text starting with
     ``= + - @``, a tab or a carriage return gets a leading apostrophe so it is
-    shown as text, never run as a formula.  Phone numbers such as
-    ``+1 555 0100`` stay as they are.  Non-text values pass unchanged."""
+    shown as text, never run as a formula.  Phone numbers get it too: a
+    spreadsheet computes ``-555-0108`` (to -663) and ``+1 555 0100`` as
+    formulas; dailyreach's import takes the apostrophe off again, so they
+    come back as they were.  Non-text values pass unchanged."""
     if not isinstance(value, str) or not value.startswith(_FORMULA_START):
-        return value
-    if value[0] in "+-" and _PHONE_ONLY.fullmatch(value) and sum(c.isdigit() for c in value) >= 3:
         return value
     return "'" + value

@@ -177,9 +177,10 @@ def test_export_csv_neutralises_formulas_and_keeps_phones(db, tmp_path):
     assert lee["Contact"] == "'=HYPERLINK(\"http://x.test\") Lee"
     assert lee["Company"] == "'@SUM(A1)"
     assert lee["Notes"] == "'-2+3"  # a sum, not a phone number: neutralised
-    assert lee["Phone"] == "+44 20 7946 0000"
-    assert rows["Key"]["Phone"] == "+1 555 0100"
-    assert rows["Prospect"]["Phone"] == "-555-0102"
+    # phones too: a spreadsheet reads "-555-0102" as a sum (-657)
+    assert lee["Phone"] == "'+44 20 7946 0000"
+    assert rows["Key"]["Phone"] == "'+1 555 0100"
+    assert rows["Prospect"]["Phone"] == "'-555-0102"
     assert rows["Key"]["ID/Status"] == "Key Client"
     assert rows["Key"]["Last Reach"] == "2026-08-01"
     # re-imported, the phones come back exactly as they were
