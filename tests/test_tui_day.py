@@ -240,7 +240,7 @@ async def test_compose_copy_and_mark_sent(small_store):
         expected = ("To: sam@cogs.test\nSubject: A quick question, Sam\n\n"
                     + DEFAULT_BODY_SAM.replace("Hi Sam,", "Hi Sam, Thanks!", 1))
         assert app.clipboard == expected
-        draft = small_store.path.parent / "drafts" / f"email-{sam}.txt"
+        draft = small_store.path.parent / "drafts" / "small" / f"email-{sam}.txt"  # small.db
         assert draft.read_text() == expected
         assert stat.S_IMODE(draft.stat().st_mode) == 0o600
         await pilot.press("ctrl+s")

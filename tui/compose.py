@@ -40,7 +40,9 @@ def dialable(phone: str, region: str) -> str:
 
 
 def drafts_dir(store: Store) -> Path:
-    return store.path.parent / "drafts"
+    """``drafts/`` beside the database, one folder per database file (two
+    databases in one folder both have a contact 1)."""
+    return store.path.parent / "drafts" / store.path.stem
 
 
 def save_draft(store: Store, contact_id: int, text: str) -> Path:
@@ -49,6 +51,7 @@ def save_draft(store: Store, contact_id: int, text: str) -> Path:
     from store.export import write_private
 
     folder = drafts_dir(store)
+    folder.parent.mkdir(mode=0o700, exist_ok=True)
     folder.mkdir(mode=0o700, exist_ok=True)
     return write_private(folder / f"email-{contact_id}.txt", text.encode("utf-8"), force=True)
 

@@ -109,7 +109,8 @@ def load_summary(report: dict) -> Text:
     out = Text()
     out.append(f"This plan needs {total['calls_per_day']:.1f} calls and "
                f"{total['emails_per_day']:.1f} e-mails per working day ", style="bold")
-    out.append(f"({cap['working_days']}, {cap['working_days_per_week']} days a week).\n")
+    days = cap["working_days_per_week"]
+    out.append(f"({cap['working_days']}, {days} day{'s' if days != 1 else ''} a week).\n")
     for key, label in (("calls_per_day", "calls"), ("emails_per_day", "e-mails")):
         limit = cap[key]
         if limit is None:

@@ -64,7 +64,7 @@ class Status2Screen(Screen):
         out.append(f" {value.key} ", style="bold reverse")
         out.append("  ")
         out.append_text(safe(fit(value.name, 30)))
-        out.append(f" {count:>9,} contacts", style="dim")
+        out.append(f" {count:>9,} contact{'s' if count != 1 else ' '}", style="dim")
         return out
 
     def action_rename(self) -> None:
