@@ -147,3 +147,26 @@ async def test_a_call_logged_elsewhere_is_not_logged_twice(small_store):
         await pilot.pause(0.3)
     assert calls_logged(small_store, pat) == before[pat] + 1
     assert calls_logged(small_store, kim) == before[kim] + 1
+
+
+async def test_a_letter_follows_a_status_list_changed_in_another_window(small_store):
+    pat, kim = contact_id(small_store, "Pat Prospect"), contact_id(small_store, "Kim Key")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # Pat Prospect's call
+        assert app.screen.query_one("#calls").current.contact_id == pat
+        with elsewhere(small_store) as other:
+            other.set_owner_name("Tony")  # the personal status ("Me") has the letter T now
+        await pilot.press("t")
+        await pilot.pause(0.3)
+        assert small_store.contact(pat)["status"] == "Tony"
+        legend = app.screen.query_one("#legend")
+        assert "t Tony" in "".join(legend.render_line(y).text for y in range(legend.size.height))
+        with elsewhere(small_store) as other:
+            other.set_owner_name("Mia")  # T is gone
+        assert app.screen.query_one("#calls").current.contact_id == kim
+        await pilot.press("t")
+        await pilot.pause(0.3)
+        assert small_store.contact(kim)["status_key"] == "K"
+        assert any("No status has the letter 't'" in m for m in messages(app))

@@ -96,6 +96,7 @@ class DailyReachApp(App):
         # import): wait briefly, then say so, rather than freeze the UI.
         store.set_write_wait(UI_WRITE_WAIT)
         self.undo_stack: list[Undo] = []
+        self._seen_version: int | None = None  # PRAGMA data_version the lists were read at
         #: Set when the app stopped on an error; the CLI prints it as one line.
         self.fatal_error: str | None = None
         self.keymap_overrides, self._keymap_problems = load_keymap()
@@ -218,6 +219,7 @@ class DailyReachApp(App):
         that key, upper case (Shift) the status 2 value with that letter.
         Many contacts at once ask for confirmation first; ``done`` runs after
         a change is made."""
+        self._reread_if_changed_elsewhere()
         if letter.isupper():
             self.set_status2(contact_ids, letter, name, done)
             return
@@ -231,6 +233,22 @@ class DailyReachApp(App):
         self._change(contact_ids, name, status, done,
                      count=lambda: self.store.would_change(contact_ids, status=letter),
                      apply=lambda label: self.store.set_status(contact_ids, letter, label=label))
+
+    def _reread_if_changed_elsewhere(self) -> None:
+        """Before a letter is read as a status: if another window or the
+        CLI committed since, re-read the status lists (a renamed owner moves
+        the personal status's letter), and reload the screen if they changed."""
+        seen = self.store.version()[0]
+        if seen == self._seen_version:
+            return
+        first = self._seen_version is None
+        self._seen_version = seen
+        before = (self.store.statuses(), self.store.status2_values())
+        self.store.forget_cache()
+        if not first and (self.store.statuses(), self.store.status2_values()) != before:
+            self.notify("The status lists were changed elsewhere; the letters shown are "
+                        "up to date again.", severity="warning", markup=False)
+            self._refresh_screen()
 
     def set_status2(self, contact_ids: list[int], letter: str, name: str,
                     done: Callable[[], None] | None = None) -> None:
