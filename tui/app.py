@@ -345,6 +345,8 @@ class DailyReachApp(App):
 
     def snooze(self, item: QueueItem, until: date, reason: str = "snooze") -> bool:
         """Hold a queue item back until ``until``; True if it was done."""
+        if not self.contact_exists(item.contact_id):
+            return False
         try:
             ids = self.store.snooze(item.contact_id, until, [item.kind], reason=reason)
         except StoreError as exc:
