@@ -93,7 +93,9 @@ async def shoot(names: set[str]) -> None:
                 await pilot.pause(0.05)
                 if screen.preview is not None:
                     break
-            await pilot.press("p")  # classify "Prosp." as Prospect
+            # focus stays in the path box: Tab to the status values, then
+            # classify "Prosp." as Prospect (the cursor goes on to the next)
+            await pilot.press("tab", "p")
             await pilot.pause()
             if "import" in names:
                 app.save_screenshot("import.svg", path=str(OUT))

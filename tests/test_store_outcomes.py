@@ -346,4 +346,5 @@ def test_every_binding_is_in_the_help_rows_and_the_readme():
     in_rows = {row[0] for row in KEYMAP_ROWS if row[0]}
     missing_rows = {i for i in BINDING_IDS if not i.startswith("list.")} - in_rows
     assert missing_rows == set()
+    assert in_rows - BINDING_IDS == set()  # and every help row names a real binding
     assert [i for i in sorted(BINDING_IDS) if f"`{i}`" not in readme] == []

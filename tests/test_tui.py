@@ -463,11 +463,3 @@ async def test_two_actions_on_one_key_are_refused_and_named(small_store, keymap)
         assert keys["F12"].split()[1] == "contacts"
         assert "ctrl+d" not in shown and "f12" not in shown
 
-
-def test_every_binding_is_in_the_help_table_and_every_row_names_a_binding():
-    from tui.keys import BINDING_IDS, KEYMAP_ROWS
-
-    documented = {row[0] for row in KEYMAP_ROWS if row[0]}
-    list_keys = {i for i in BINDING_IDS if i.startswith("list.")}
-    assert BINDING_IDS - list_keys - documented == set()
-    assert documented - BINDING_IDS == set()

@@ -98,7 +98,7 @@ IMPORT_BINDINGS = [
     Binding("f6", "cycle_format", "Format", id="import.format"),
     Binding("f7", "cycle_encoding", "Encoding", id="import.encoding"),
     Binding("f8", "cycle_dates", "Dates", id="import.dates"),
-    Binding("f9", "cycle_sheet", "Sheet", id="import.sheet"),
+    Binding("f9", "cycle_sheet", "Sheet", show=False, id="import.sheet"),  # named in the info line
     Binding("ctrl+s", "run_import", "Import", id="import.run"),
 ]
 
