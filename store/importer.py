@@ -372,9 +372,17 @@ class _Merge:
         for p in rec.phones:
             norm = p.get("norm")
             if norm:
-                for cid in index.phone_ids(norm):
-                    if same_person(name, self._name_of(cid), strict=True):
-                        return cid, None
+                found = [cid for cid in index.phone_ids(norm)
+                         if same_person(name, self._name_of(cid), strict=True)]
+                if len(found) == 1:
+                    return found[0], None
+                if found:
+                    # two contacts of that name on that number already: the
+                    # record could be either (and which one came first would
+                    # decide it, so a second import of the file could differ)
+                    return None, (f"phone {p['value']} and the name {name or rec.company!r} match "
+                                  f"{len(found)} contacts (ids {', '.join(map(str, sorted(found)))});"
+                                  " not merged — add an e-mail to tell them apart")
         if not rec.emails and not rec.phones:
             found = index.by_name(_fold(name or rec.company), _fold(rec.company), self.first_new)
             if len(found) == 1:

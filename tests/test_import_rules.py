@@ -707,3 +707,21 @@ def test_a_status2_column_sets_status2_and_a_new_value_joins_the_list_when_its_l
     assert [v.name for v in store.status2_values()] == ["Web", "Trade Show"]
     assert [line for line, _ in report.warnings] == [4]
     assert "letter W is taken by 'Web'" in report.warnings[0][1]
+
+
+def test_a_phone_two_contacts_of_that_name_share_is_no_match_so_a_second_import_changes_nothing(
+        tmp_path, store):
+    path = write(tmp_path, "two.csv", "Contact,E-mail,Phone,Notes\r\n"
+                                      "Ann Lee,ann@x.test,,\r\n"
+                                      "Ann Lee,,212-555-0101,desk phone\r\n"
+                                      "Ann Lee,ann@x.test,212-555-0101,\r\n")
+    first = import_file(store, path)
+    assert (first.added, first.merged) == (2, 1)  # line 4 joins line 2 by its e-mail
+    before = sorted((c["id"], c["notes"], c["phone"]) for c in store.contacts())
+    again = import_file(store, path)
+    assert (again.added, again.merged) == (0, 0)
+    # line 3's number is on both Ann Lees now: either could be meant, so neither is
+    # (taking the first by id put "desk phone" on the other Ann Lee)
+    [(line, reason)] = again.skipped
+    assert line == 3 and "match 2 contacts" in reason
+    assert sorted((c["id"], c["notes"], c["phone"]) for c in store.contacts()) == before
