@@ -337,6 +337,11 @@ def test_xlsx_sheet_option(tmp_path, store):
     assert only(store)["email"] == "bo@x.test"
     with pytest.raises(StoreError, match="no sheet named 'Nope'"):
         import_file(store, path, ReadOptions(sheet="Nope"))
+    # a name in any case, as Excel compares them; a number within the workbook
+    assert preview_file(path, ReadOptions(sheet="other")).sheet == "Other"
+    assert preview_file(path, ReadOptions(sheet="2")).sheet == "Other"
+    with pytest.raises(StoreError, match="the workbook has 2 sheet.s.: Contacts, Other"):
+        preview_file(path, ReadOptions(sheet="9"))
 
 
 def test_zip_that_is_not_a_workbook(tmp_path, store):
@@ -725,3 +730,15 @@ def test_a_phone_two_contacts_of_that_name_share_is_no_match_so_a_second_import_
     [(line, reason)] = again.skipped
     assert line == 3 and "match 2 contacts" in reason
     assert sorted((c["id"], c["notes"], c["phone"]) for c in store.contacts()) == before
+
+
+def test_excel_cells_holding_zero_or_false_are_kept(tmp_path, store):
+    path = make_xlsx(tmp_path / "zero.xlsx", {"Leads": [
+        ["Name", "E-mail", "Active", "Visits", "Score", "Title"],
+        ["Al Bo", "al@b.test", False, 0, 0.0, 0],
+        ["Cy Do", "cy@d.test", True, 3, 2.5, "CEO"],
+    ]})
+    import_file(store, path)
+    got = {c["name"]: (c["extra"], c["title"]) for c in store.contacts()}
+    assert got == {"Al Bo": ({"Active": "FALSE", "Visits": "0", "Score": "0"}, "0"),
+                   "Cy Do": ({"Active": "TRUE", "Visits": "3", "Score": "2.5"}, "CEO")}

@@ -90,7 +90,10 @@ class RowMapper:
             if f == "pair_type":
                 continue
             if f is None or f == "extra":
-                self.extras.append((c.index, c.label))
+                # dailyreach's export names an extra value that shares a name
+                # with one of its own columns "NAME (extra)": filed back as NAME
+                label = c.label[:-len(EXTRA_SUFFIX)] if c.label.endswith(EXTRA_SUFFIX) else c.label
+                self.extras.append((c.index, label))
             elif f == "email" and c.type_index is not None:
                 self.emails.append((c.index, "", c.type_index, c.label))
             elif f in EMAIL_FIELDS:
@@ -135,7 +138,7 @@ class RowMapper:
             for index, field, multiline in self.scalars:
                 if index < n:
                     raw = cells[index]
-                    if raw:
+                    if raw is not None and raw != "":  # a cell holding 0 or FALSE is a value
                         value = _text(raw, multiline)
                         if value:
                             values[field] = value
@@ -143,14 +146,14 @@ class RowMapper:
             for index, label in self.extras:
                 if index < n:
                     raw = cells[index]
-                    if raw:
+                    if raw is not None and raw != "":
                         value = _text(raw, True)
                         if value:
                             extra[label] = value
         for index, kind, type_index, label in self.emails:
             if index < n:
                 raw = cells[index]
-                if raw:
+                if raw is not None and raw != "":
                     value = _text(raw, False)
                     if value:
                         if type_index is not None:
@@ -167,7 +170,7 @@ class RowMapper:
         for index, kind, label, type_index, several in self.phones:
             if index < n:
                 raw = cells[index]
-                if raw:
+                if raw is not None and raw != "":
                     value = _text(raw, False)
                     if value:
                         if type_index is not None:
@@ -203,7 +206,7 @@ class RowMapper:
         status = get("status", "")
         rec.status_raw = status
         extension = ""
-        if self.extension is not None and self.extension < n and cells[self.extension]:
+        if self.extension is not None and self.extension < n and cells[self.extension] not in (None, ""):
             extension = _text(cells[self.extension], False)
         if phones:
             if len(phones) > 1:
@@ -311,6 +314,9 @@ def _unquote(cell: str) -> str:
     of it (see :func:`store.text.neutralize`): ``'=SUM(A1)`` reads as
     ``=SUM(A1)`` again, so an export imports back as it was."""
     return cell[1:] if cell.startswith(_QUOTED_FORMULA) else cell
+
+
+EXTRA_SUFFIX = " (extra)"
 
 
 def _text(raw, multiline: bool) -> str:
@@ -487,10 +493,16 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
         raise src.error(f"cannot read this Excel workbook ({type(exc).__name__}: {exc})") from None
     sheets = wb.sheetnames
     if sheet:
-        chosen = sheet
-        if chosen not in sheets and chosen.isdigit() and 1 <= int(chosen) <= len(sheets):
-            chosen = sheets[int(chosen) - 1]
-        if chosen not in sheets:
+        # a sheet's name in any case (as Excel compares them), else its number
+        chosen = next((n for n in sheets if n == sheet), None) or next(
+            (n for n in sheets if n.casefold() == sheet.strip().casefold()), None)
+        if chosen is None and sheet.strip().isdigit():
+            number = int(sheet.strip())
+            if not 1 <= number <= len(sheets):
+                raise src.error(f"--sheet {sheet}: the workbook has {len(sheets)} sheet(s): "
+                                f"{', '.join(sheets)}")
+            chosen = sheets[number - 1]
+        if chosen is None:
             raise src.error(f"no sheet named {sheet!r} (sheets: {', '.join(sheets)})")
     else:
         chosen = sheets[0]
