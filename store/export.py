@@ -20,6 +20,7 @@ from pathlib import Path
 from .db import Store
 from .errors import StoreError
 from .scheme import MARKETING_ROLES, ROLE_DELETE
+from .formats.tabular import EXTRA_SUFFIX
 from .text import clean, neutralize
 
 #: Column headers, named as Act! names them so an export can be imported again.
@@ -140,9 +141,14 @@ def _rows(store: Store, status_ids: list[int | None]) -> tuple[list[str], list[l
                 others.append(phone["value"])
         row["Other Phones"] = "; ".join(others)
         extra = json.loads(r["extra"] or "{}")
-        for key in extra:
-            if key not in COLUMNS:
-                extra_columns.setdefault(key)
+        for key in list(extra):
+            if key in COLUMNS:
+                # an imported column named like one of the export's own (an
+                # Outlook honorific "Title", a status 2 value the list had no
+                # letter for): its own column, which the import files back
+                extra[key + EXTRA_SUFFIX] = extra.pop(key)
+                key += EXTRA_SUFFIX
+            extra_columns.setdefault(key)
         records.append((row, extra))
     header = list(COLUMNS) + list(extra_columns)
     rows = []

@@ -11,7 +11,10 @@ import stat
 
 import pytest
 
+from store import Store
 from test_cli import assert_clean_error, run
+
+from conftest import TODAY
 
 
 @pytest.fixture
@@ -206,3 +209,28 @@ def test_status2_survives_an_export_and_a_reimport(tmp_path):
     assert run("undo", db=again).returncode == 0
     got = {c["name"]: c["status2"] for c in json.loads(run("contacts", "--json", db=again).stdout)}
     assert got == {"Ana Ortiz": None, "Ben Brook": None, "Cy Cole": None}
+
+
+def test_extra_data_named_like_an_export_column_survives_a_round_trip(tmp_path):
+    src, again = tmp_path / "src.db", tmp_path / "again.db"
+    outlook = tmp_path / "outlook.csv"
+    outlook.write_text("Title,First Name,Last Name,Job Title,E-mail Address\r\n"
+                       "Dr.,Eve,Stone,CEO,eve@stone.test\r\n", encoding="utf-8")
+    assert run("import", str(outlook), db=src).returncode == 0
+    assert run("status2", "add", "Web", db=src).returncode == 0
+    with_s2 = tmp_path / "s2.csv"
+    with_s2.write_text("Name,E-mail,Status 2\r\nCy Cole,cy@cole.test,Wholesale\r\n", encoding="utf-8")
+    assert "kept as extra data" in run("import", str(with_s2), db=src).stdout  # W is Web's
+
+    def extras(db):
+        with Store(db, today=TODAY) as s:
+            return {c["name"]: (c["title"], c["extra"]) for c in s.contacts()}
+
+    before = extras(src)
+    assert before == {"Eve Stone": ("CEO", {"Title": "Dr."}),
+                      "Cy Cole": (None, {"Status 2": "Wholesale"})}
+    out = tmp_path / "all.csv"
+    assert run("export", str(out), db=src).returncode == 0
+    assert run("status2", "add", "Web", db=again).returncode == 0
+    assert run("import", str(out), db=again).returncode == 0
+    assert extras(again) == before
