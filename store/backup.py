@@ -231,7 +231,7 @@ class BackupMixin:
         one (verified) to ``backup_dir`` (default :meth:`backup_dir`).
         ``backup_current=False`` is for a database just created to restore
         into, which holds nothing to save."""
-        from .schema import STEP_NAMES
+        from .schema import STEP_NAMES, expected_tables
 
         source_path = Path(path).expanduser()
         if not source_path.is_file():
@@ -258,6 +258,14 @@ class BackupMixin:
             if unknown:
                 raise StoreError(f"{source_path} was written by a newer dailyreach "
                                  f"(unknown schema steps: {', '.join(sorted(unknown))})")
+            if not steps:
+                raise StoreError(f"{source_path} is not a dailyreach backup (no schema steps)")
+            tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            missing = expected_tables(frozenset(steps)) - tables
+            if missing:
+                raise StoreError(f"{source_path} is damaged: it lacks the table(s) "
+                                 f"{', '.join(sorted(missing))} its schema version has; "
+                                 "nothing was restored")
             saved = None
             if backup_current:
                 directory = self._backup_folder(backup_dir)

@@ -254,6 +254,9 @@ class HistoryMixin:
                         row = candidate
                         break
                     passed += 1
+                if row is None and not conn.execute(
+                        "SELECT count(*) FROM change_batches").fetchone()[0]:
+                    raise NothingToUndo("nothing to undo: no change has been recorded yet")
                 if row is None:
                     raise NothingToUndo("nothing to undo: every recorded change has been undone"
                                      + (f" or its contacts have changed since ({passed:,} such "
@@ -262,7 +265,8 @@ class HistoryMixin:
                 row = conn.execute("SELECT * FROM change_batches WHERE id = ?",
                                    [batch_id]).fetchone()
                 if row is None:
-                    raise StoreError(f"no recorded change with id {batch_id}")
+                    raise NothingToUndo(f"no recorded change with id {batch_id} (a restore or purge "
+                                        "replaced the history since?)")
                 if row["undone_by"] is not None:
                     raise NothingToUndo(f"{row['label']!r} has already been undone")
                 if row["undoes"] is not None:

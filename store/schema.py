@@ -21,6 +21,23 @@ STEP_NAMES = (
 )
 
 
+def expected_tables(steps: frozenset[str]) -> set[str]:
+    """The tables a database holds after the schema steps ``steps`` (the
+    first steps of STEP_NAMES, as a backup of any version has applied):
+    built in memory by the same steps, so a backup can be checked against
+    it before it replaces anything."""
+    import sqlite_utils
+
+    pending = [name for name in STEP_NAMES if name not in steps]
+    db = sqlite_utils.Database(memory=True)
+    try:
+        build_migrations().apply(db, stop_before=pending[0] if pending else None)
+        return {r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    finally:
+        db.close()
+
+
 def _statements(db, statements: list[str]) -> None:
     for sql in statements:
         db.execute(sql)

@@ -302,6 +302,22 @@ def test_backup_never_overwrites_and_restore_refuses_non_backups(messy, tmp_path
     assert messy.count_contacts() == 8
 
 
+def test_restore_refuses_a_backup_that_lacks_tables_of_its_schema_version(messy, tmp_path):
+    import sqlite3
+
+    broken = messy.backup(tmp_path / "broken.db").path
+    conn = sqlite3.connect(broken)
+    conn.execute("DROP TABLE status2_values")  # still passes SQLite's integrity check
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="lacks the table.s. status2_values"):
+        messy.restore(broken, backup_dir=tmp_path)
+    assert messy.count_contacts() == 8 and messy.status2_values() == []
+    # an intact backup still restores
+    good = messy.backup(tmp_path / "good.db").path
+    assert messy.restore(good, backup_dir=tmp_path).contacts == 8
+
+
 # ------------------------------------------------------------------ found by fresh eyes
 def test_an_import_that_classifies_stored_contacts_is_one_undoable_change(messy):
     una, uri = contact_id(messy, "Una Alpha"), contact_id(messy, "Uri Beta")
