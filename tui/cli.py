@@ -397,7 +397,8 @@ def status2_cmd(ctx: click.Context, as_json: bool) -> None:
     if not values:
         click.echo("The status 2 list is empty; add a value with: dailyreach status2 add NAME")
     for v in values:
-        click.echo(f"{v.key}  {clean(v.name):<24} {store.count_contacts(status2=v.name):>7,} contacts")
+        n = store.count_contacts(status2=v.name)
+        click.echo(f"{v.key}  {clean(v.name):<24} {n:>7,} contact{'s' if n != 1 else ''}")
 
 
 @status2_cmd.command("add")

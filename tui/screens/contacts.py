@@ -59,7 +59,8 @@ class ContactsScreen(CardScreenMixin, Screen):
                 yield Line(id="contacts-header", classes="pane-title")
                 yield RowList(self._count, self._fetch, self._render_contact, on_letter=self._letter,
                               row_key=self._row_key,
-                              empty="No contacts match.", id="contacts")
+                              empty=lambda: ("No contacts: fix the filter named above." if self.problem
+                                             else "No contacts match."), id="contacts")
             yield ContactCard(id="card")
         yield Line(id="notice")
         yield Line(id="legend")
@@ -89,6 +90,10 @@ class ContactsScreen(CardScreenMixin, Screen):
 
     def _count(self) -> int:
         self.capped = False
+        if self.problem:
+            # a filter that cannot work lists nobody, rather than everybody
+            # (Ctrl+A and a letter would then change every contact)
+            return 0
         if not (self.search or self.filters):
             return self.store.count_contacts()
         # a search found in a fifth of a million contacts lists its first
@@ -100,6 +105,8 @@ class ContactsScreen(CardScreenMixin, Screen):
         return min(n, SEARCH_COUNT_CAP)
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
+        if self.problem:
+            return []
         return self.store.contacts(search=self.search, offset=offset, limit=limit, **self.filters)
 
     # ------------------------------------------------------------ drawing
@@ -249,6 +256,10 @@ class ContactsScreen(CardScreenMixin, Screen):
         self.reload()
 
     def action_select_all(self) -> None:
+        if self.problem:
+            self.app.bell()
+            self.notify(f"Fix the filter first: {self.problem}", severity="warning", markup=False)
+            return
         ids = set(self.store.contact_ids(search=self.search, **self.filters))
         if ids and ids <= self.selected:
             self.selected -= ids
