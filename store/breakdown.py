@@ -77,6 +77,10 @@ class BreakdownMixin:
 
         def order(item: dict) -> tuple:
             parts: list = []
+            first = fields[0]
+            if first != "status" and len(fields) > 1:
+                # grouped by owner (or status 2) first: each one's rows together
+                parts += [item[first] is None, (item[first] or "").casefold()]
             if "status" in fields:
                 status = next((s for s in statuses.values() if s.name == item["status"]), None)
                 parts.append(status.position if status else 1 << 30)

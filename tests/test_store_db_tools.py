@@ -247,6 +247,13 @@ def test_breakdown_matches_a_recount(messy):
     assert {(r["status_key"], r["status2"]): r["count"] for r in cross} == dict(expected)
     with pytest.raises(StoreError, match="cannot group by 'colour'"):
         messy.breakdown("status,colour")
+    # owner first: each owner's rows together (by name, none last), statuses in list order
+    messy.update_contact(contact_id(messy, "Vic Vendor"), {"owner": "Dana"})
+    messy.update_contact(contact_id(messy, "Kim Key"), {"owner": "Dana"})
+    messy.update_contact(contact_id(messy, "Pat Prospect"), {"owner": "Ann"})
+    rows = messy.breakdown("owner,status")
+    assert [(r["owner"], r["status_key"], r["count"]) for r in rows] == [
+        ("Ann", "P", 1), ("Dana", "K", 1), ("Dana", "V", 1), (None, None, 5)]
 
 
 # ------------------------------------------------------------------ backup / purge
