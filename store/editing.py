@@ -114,6 +114,15 @@ class EditingMixin:
                        and not (k == "name" and new[k] is None and current[k] == "")]
             if not changed:
                 return []
+            # a name that was just first + last follows them when only they change
+            parts = ("first_name", "last_name")
+            if "name" not in changed and any(k in changed for k in parts):
+                old_whole = " ".join(p for p in (current["first_name"], current["last_name"]) if p)
+                if old_whole and current["name"] == old_whole:
+                    whole = " ".join(p for p in (new.get(k, current[k]) for k in parts) if p)
+                    if whole and whole != current["name"]:
+                        new = {**new, "name": whole}
+                        changed.append("name")
             merged = {**current, **{k: new[k] for k in changed}}
             if "name" in changed and not merged["name"]:
                 merged["name"] = ""

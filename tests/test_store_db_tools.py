@@ -195,6 +195,17 @@ def test_edit_records_old_and_new_values_and_keeps_queue_in_step(messy):
     assert messy.contact(pat)["emails"] == []
 
 
+def test_a_name_made_of_first_and_last_follows_an_edit_of_them(messy):
+    cid = messy.add_contact({"name": "Eve Smith", "first_name": "Eve", "last_name": "Smith"})
+    assert messy.update_contact(cid, {"name": "Eve Smith", "first_name": "Eva"}) == [
+        "first_name", "name"]
+    assert messy.contact(cid)["name"] == "Eva Smith"
+    # a name of its own (a nickname, a company) stays as typed
+    other = messy.add_contact({"name": "Dr. Bo", "first_name": "Bo", "last_name": "Lund"})
+    messy.update_contact(other, {"first_name": "Bob"})
+    assert messy.contact(other)["name"] == "Dr. Bo"
+
+
 def test_add_contact_by_hand_and_duplicates(messy):
     dupes = messy.possible_duplicates({"name": "Kimberly Key", "emails": [
         {"type": "work", "value": "KIM@acme.test"}], "phones": [{"value": "(555) 0104"}]})
