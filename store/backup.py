@@ -84,6 +84,14 @@ def _existing_dir(directory: str | os.PathLike) -> Path:
     return path
 
 
+#: The ids of the contacts marked Delete (one parameter: the Delete role).
+_MARKED = "SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id WHERE s.role = ?"
+
+
+def _marked_ids(conn: sqlite3.Connection) -> list[int]:
+    return [r[0] for r in conn.execute(_MARKED + " ORDER BY c.id", [ROLE_DELETE])]
+
+
 class BackupMixin:
     """Backup, restore and purge (mixed into ``Store``)."""
 
@@ -178,12 +186,9 @@ class BackupMixin:
         how many (``contacts``) and their history rows (``activities``).
         Pass the ids to :meth:`purge` (``only=``) to delete exactly the
         contacts a question named, whatever another window marks meanwhile."""
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id"
-            " WHERE s.role = ? ORDER BY c.id", [ROLE_DELETE])]
+        ids = _marked_ids(self.conn)
         activities = self.conn.execute(
-            "SELECT count(*) FROM activities WHERE contact_id IN"
-            " (SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id WHERE s.role = ?)",
+            f"SELECT count(*) FROM activities WHERE contact_id IN ({_MARKED})",
             [ROLE_DELETE]).fetchone()[0]
         return {"contacts": len(ids), "activities": activities, "ids": ids}
 
@@ -200,9 +205,7 @@ class BackupMixin:
         except StoreError as exc:
             raise StoreError(f"purge cancelled, nothing was deleted: {exc}") from None
         with self.transaction() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT c.id FROM contacts c JOIN statuses s ON s.id = c.status_id"
-                " WHERE s.role = ? ORDER BY c.id", [ROLE_DELETE])]
+            ids = _marked_ids(conn)
             if only is not None:
                 allowed = set(only)
                 ids = [i for i in ids if i in allowed]
