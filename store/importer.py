@@ -34,6 +34,7 @@ from .errors import StoreError
 from .formats.values import phone_key
 from .records import MAX_MESSAGES, Activity, ImportReport, Record
 from .scheme import check_key, match_status, normalize_raw
+from .status2 import append_status2
 from .text import clean
 
 __all__ = ["Activity", "ImportReport", "Record", "import_file", "import_records", "preview_file"]
@@ -257,8 +258,9 @@ class _Merge:
         self.seen: set[int] = set()
         self.first_lines: dict[int, int] = {}  # existing contacts this import already merged into
         self.batch: int | None = None  # the change batch of status changes to stored contacts
-        self.status2_names = {v.name.casefold(): v.name for v in store.status2_values()}
-        self.status2_keys = {v.key: v.name for v in store.status2_values()}
+        listed = store.status2_values()
+        self.status2_names = {v.name.casefold(): v.name for v in listed}
+        self.status2_keys = {v.key: v.name for v in listed}
 
     def status_batch(self) -> int:
         """The one change batch holding this import's status changes to
@@ -301,10 +303,7 @@ class _Merge:
             rec.extra.setdefault(label, text)
             rec.status2 = ""
             return
-        position = self.conn.execute(
-            "SELECT coalesce(max(position), -1) + 1 FROM status2_values").fetchone()[0]
-        self.conn.execute("INSERT INTO status2_values (position, name) VALUES (?, ?)",
-                          [position, text])
+        append_status2(self.conn, [text])
         self.status2_names[text.casefold()] = self.status2_keys[key] = text
         self.report.notes.append(f"status 2 list: {text!r} added (Shift+{key} sets it)")
         rec.status2 = text
@@ -767,14 +766,7 @@ def _merge_into(first: Record, other: Record, report: ImportReport, labels: dict
     for key, value in other.extra.items():
         first.extra.setdefault(key, value)
     first.created = min(filter(None, (first.created, other.created)), default=None)
-    have = {a.key(): a for a in first.activities}
-    for a in other.activities:
-        known = have.get(a.key())
-        if known is None:
-            first.activities.append(a)
-            have[a.key()] = a
-        elif a.note and not known.note:
-            known.note = a.note
+    first.activities = _unique([*first.activities, *other.activities])
 
 
 def import_records(store: Store, records: Iterable[Record], report: ImportReport, *,
@@ -893,10 +885,10 @@ def workbook_sheets(path: str | os.PathLike) -> list[str]:
     """The sheet names of an Excel workbook, in the workbook's order; an
     empty list for any other file (or one that cannot be read: the preview
     says why)."""
-    import zipfile
+    from .formats.tabular import zip_members
 
     try:
-        if not zipfile.is_zipfile(path) or "xl/workbook.xml" not in zipfile.ZipFile(path).namelist():
+        if "xl/workbook.xml" not in zip_members(path):
             return []
         from openpyxl import load_workbook
 

@@ -48,6 +48,19 @@ def validate_status2(names: list[str]) -> None:
         seen[key] = name
 
 
+def append_status2(conn, names: list[str]) -> list[Status2]:
+    """Add ``names`` (already checked) at the end of the status 2 list,
+    inside the caller's transaction."""
+    position = conn.execute(
+        "SELECT coalesce(max(position), -1) + 1 FROM status2_values").fetchone()[0]
+    added = []
+    for i, name in enumerate(names):
+        cur = conn.execute("INSERT INTO status2_values (position, name) VALUES (?, ?)",
+                           [position + i, name])
+        added.append(Status2(cur.lastrowid, name, position + i))
+    return added
+
+
 class Status2Mixin:
     """The status 2 list (mixed into ``Store``)."""
 
@@ -82,11 +95,8 @@ class Status2Mixin:
         name = _clean_name(name)
         validate_status2([v.name for v in self.status2_values()] + [name])
         with self.transaction() as conn:
-            position = conn.execute(
-                "SELECT coalesce(max(position), -1) + 1 FROM status2_values").fetchone()[0]
-            cur = conn.execute("INSERT INTO status2_values (position, name) VALUES (?, ?)",
-                               [position, name])
-        return Status2(cur.lastrowid, name, position)
+            [added] = append_status2(conn, [name])
+        return added
 
     def rename_status2(self, old: str, new: str) -> Status2:
         """Rename a value; every contact carrying it (in any case) follows."""
@@ -114,10 +124,7 @@ class Status2Mixin:
         except StoreError as exc:
             raise StoreError(f"cannot undo: the status 2 value {missing[0]!r} it puts back no "
                              f"longer fits the list ({exc})") from None
-        position = conn.execute(
-            "SELECT coalesce(max(position), -1) + 1 FROM status2_values").fetchone()[0]
-        conn.executemany("INSERT INTO status2_values (position, name) VALUES (?, ?)",
-                         [(position + i, n) for i, n in enumerate(missing)])
+        append_status2(conn, missing)
         self._status2 = None
 
     def remove_status2(self, name: str, *, clear: bool = False, source: str = "app") -> int:

@@ -474,13 +474,22 @@ def _decide_order(src: Source, report: ImportReport, fmt: str) -> str | None:
 
 
 # ------------------------------------------------------------------ Excel
+def zip_members(path) -> set[str]:
+    """The member names of a ZIP archive (an .xlsx is one); BadZipFile or
+    OSError for anything else."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return set(archive.namelist())
+
+
 def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: str | None,
               overrides: dict[str, str] | None, today: date,
               date_order: str | None) -> tuple[Iterator[Record], RowMapper, object]:
     import zipfile
 
     try:
-        names = set(zipfile.ZipFile(src.path).namelist())
+        names = zip_members(src.path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise src.error(f"a damaged ZIP archive ({exc})") from None
     if "xl/workbook.xml" not in names:
