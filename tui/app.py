@@ -276,7 +276,7 @@ class DailyReachApp(App):
             self.notify(str(exc), severity="error", markup=False)
             return
         if n == 0:
-            if len(contact_ids) == 1 and not self.contact_exists(contact_ids[0]):
+            if len(contact_ids) == 1 and self.live_contact(contact_ids[0]) is None:
                 return
             self.say(f"{name} {'is' if len(contact_ids) == 1 else 'are'} already {what}.")
             return
@@ -316,9 +316,9 @@ class DailyReachApp(App):
         Refused, with the screen reloaded, when the contact was deleted or
         this kind of item logged elsewhere since the item was read (another
         window, a CLI ``log``): it would be recorded twice."""
-        if not self.contact_exists(item.contact_id):
+        contact = self.live_contact(item.contact_id)
+        if contact is None:
             return False
-        contact = self.store.contact(item.contact_id)
         last, attempts = ((contact["last_call_reached"], contact["call_attempts"]) if item.kind == "call"
                           else (contact["last_email_sent"], contact["email_attempts"]))
         if (last, attempts) != (item.last_done and item.last_done.isoformat(), item.attempts):
@@ -345,7 +345,7 @@ class DailyReachApp(App):
 
     def snooze(self, item: QueueItem, until: date, reason: str = "snooze") -> bool:
         """Hold a queue item back until ``until``; True if it was done."""
-        if not self.contact_exists(item.contact_id):
+        if self.live_contact(item.contact_id) is None:
             return False
         try:
             ids = self.store.snooze(item.contact_id, until, [item.kind], reason=reason)
@@ -525,22 +525,21 @@ class DailyReachApp(App):
 
     def compose_email(self, contact_id: int) -> None:
         """Open the compose screen for one contact."""
-        if not self.contact_exists(contact_id):
+        if self.live_contact(contact_id) is None:
             return
         self.push_screen(screen_class("ComposeScreen")(contact_id))
 
-    def contact_exists(self, contact_id: int) -> bool:
-        """True if the contact is still there; else says so (another window
-        or a CLI purge deleted it) and reloads the screen."""
+    def live_contact(self, contact_id: int) -> dict | None:
+        """The contact as stored now; None, said on screen and the screen
+        reloaded, when another window or a CLI purge deleted it."""
         try:
-            self.store.contact(contact_id)
+            return self.store.contact(contact_id)
         except StoreError:
             self.bell()
             self.notify("That contact no longer exists (deleted elsewhere?); the screen is "
                         "reloaded.", severity="warning", markup=False)
             self._refresh_screen()
-            return False
-        return True
+            return None
 
     def action_show_breakdown(self) -> None:
         if isinstance(self.screen, screen_class("BreakdownScreen")):

@@ -52,9 +52,9 @@ class ComposeScreen(Screen):
 
     def fill(self) -> None:
         """(Re)fill subject and body from the template."""
-        if not self.app.contact_exists(self.contact_id):
+        contact = self.app.live_contact(self.contact_id)
+        if contact is None:
             return
-        contact = self.store.contact(self.contact_id)
         self.address, subject, body = filled_email(self.store, self.contact_id)
         bar = Text.assemble((" dailyreach ", "bold reverse"), "  ", ("E-mail to ", "bold"))
         bar.append_text(safe(contact["name"], "bold"))
@@ -103,9 +103,9 @@ class ComposeScreen(Screen):
                     severity="warning", markup=False, timeout=8)
 
     def action_sent(self) -> None:
-        if not self.app.contact_exists(self.contact_id):
+        contact = self.app.live_contact(self.contact_id)
+        if contact is None:
             return  # nothing to record it on; the text is still here to copy
-        contact = self.store.contact(self.contact_id)
         item = QueueItem(contact_id=self.contact_id, name=contact["name"],
                          company=contact["company"] or "", kind="email", due=self.store.today(),
                          status_key=contact["status_key"] or "", status=contact["status"] or "",

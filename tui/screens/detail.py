@@ -134,7 +134,7 @@ class DetailScreen(Screen):
             self.app.reclassify([self.contact_id], letter, self.contact["name"])
 
     def action_edit(self) -> None:
-        if self.app.contact_exists(self.contact_id):
+        if self.app.live_contact(self.contact_id) is not None:
             self.app.push_screen(EditContactScreen(self.contact_id))
 
     def action_note(self) -> None:

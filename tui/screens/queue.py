@@ -276,9 +276,10 @@ class QueueScreen(CardScreenMixin, Screen):
         item = self._focused_item()
         if item is None:
             return
-        if not self.app.contact_exists(item.contact_id):
+        contact = self.app.live_contact(item.contact_id)
+        if contact is None:
             return
-        if not self.store.contact(item.contact_id)["email"]:
+        if not contact["email"]:
             self.app.bell()
             self.notify(f"{item.name} has no e-mail address.", severity="warning", markup=False)
             return
