@@ -216,7 +216,7 @@ class ImportScreen(Screen):
             listed = [raw for raw, _ in self._status_order if raw in counts]
             known = set(listed)
             self._status_order = [(raw, counts[raw]) for raw in listed] + [
-                (raw, n) for raw, n in self.preview.raw_statuses.items() if raw not in known]
+                (raw, n) for raw, n in counts.items() if raw not in known]
             return
 
         def key(item):
@@ -337,9 +337,9 @@ class ImportScreen(Screen):
             report, error = None, f"unexpected error: {type(exc).__name__}: {exc}"
         self.app.call_from_thread(self._previewed, report, error, sheets)
 
-    def _previewed(self, report: ImportReport | None, error: str, sheets: list[str] | None = None) -> None:
+    def _previewed(self, report: ImportReport | None, error: str, sheets: list[str]) -> None:
         self.busy = False
-        self.sheets = sheets or []
+        self.sheets = sheets
         self._remembered = self.store.remembered_statuses()
         self.preview = report
         self.error = error
@@ -369,6 +369,10 @@ class ImportScreen(Screen):
         self.notify(f"Date order: {self.date_order or 'decide from the file'}", markup=False)
         self._preview()
 
+    def _sheet_read(self) -> str:
+        """The workbook sheet the preview reads (its first unless one was chosen)."""
+        return self.sheet if self.sheet in self.sheets else self.sheets[0]
+
     def action_cycle_sheet(self) -> None:
         if len(self.sheets) < 2:
             self.app.bell()
@@ -376,8 +380,7 @@ class ImportScreen(Screen):
                         if not self.sheets else "This workbook has one sheet.",
                         severity="warning", markup=False)
             return
-        current = self.sheet if self.sheet in self.sheets else self.sheets[0]
-        self.sheet = self.sheets[(self.sheets.index(current) + 1) % len(self.sheets)]
+        self.sheet = self.sheets[(self.sheets.index(self._sheet_read()) + 1) % len(self.sheets)]
         self.notify(f"Sheet: {self.sheet} ({self.sheets.index(self.sheet) + 1} of {len(self.sheets)})",
                     markup=False)
         self._preview()
@@ -480,7 +483,7 @@ class ImportScreen(Screen):
             out.append_text(safe(for_screen(self.error)))
             out.append("\n")
             if len(self.sheets) > 1:
-                shown = self.sheet if self.sheet in self.sheets else self.sheets[0]
+                shown = self._sheet_read()
                 out.append_text(safe(f"Sheet {shown!r} ({self.sheets.index(shown) + 1} of "
                                      f"{len(self.sheets)}): F9 reads the next one.", "dim"))
                 out.append("\n")
@@ -501,8 +504,7 @@ class ImportScreen(Screen):
                        f"dates {self.date_order or 'from the file'}"]
             keys = "F6/F7/F8"
             if len(self.sheets) > 1:
-                choices.append(f"sheet {self.sheets.index(report.sheet) + 1 if report.sheet in self.sheets else 1}"
-                               f" of {len(self.sheets)}")
+                choices.append(f"sheet {self.sheets.index(self._sheet_read()) + 1} of {len(self.sheets)}")
                 keys += "/F9"
             out.append(f"   ({', '.join(choices)}; {keys} change)\n", style="dim")
         if self.result is not None:
