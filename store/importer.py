@@ -182,12 +182,16 @@ class _Index:
             self.add_name(_fold(row[1] or row[2] or ""), _fold(row[2] or ""), cid)
 
     def add(self, cid: int, rec: Record) -> None:
+        self.add_addresses(cid, rec)
+        self.add_name(_fold(rec.display_name() or rec.company), _fold(rec.company), cid)
+
+    def add_addresses(self, cid: int, rec: Record) -> None:
+        """The record's e-mails and phones now lead to contact ``cid``."""
         for e in rec.emails:
             self.email.setdefault(e["value"].casefold(), cid)
         for p in rec.phones:
             if p.get("norm"):
                 self.add_phone(p["norm"], cid)
-        self.add_name(_fold(rec.display_name() or rec.company), _fold(rec.company), cid)
 
     def add_name(self, name: str, company: str, cid: int) -> None:
         self.name.setdefault(name, []).append((cid, company))
@@ -469,6 +473,9 @@ class _Merge:
     def merge(self, cid: int, rec: Record) -> None:
         if cid in self.pending:
             _merge_into(self.pending[cid], rec, self.report, self.labels)
+            # its other addresses find this contact too, as they will once
+            # it is stored (else a second import of the file could differ)
+            self.index.add_addresses(cid, rec)
             self.report.merged += 1
             return
         # a contact that existed before this import takes the file's changes
@@ -623,11 +630,7 @@ class _Merge:
                 (p["value"] for p in lists.get("phones", json.loads(merged["phones"]))))
             sets = ", ".join(f"{k} = ?" for k in updates)
             conn.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*updates.values(), cid])
-        for e in rec.emails:
-            self.index.email.setdefault(e["value"].casefold(), cid)
-        for p in rec.phones:
-            if p.get("norm"):
-                self.index.add_phone(p["norm"], cid)
+        self.index.add_addresses(cid, rec)
         if updates or acts or changes:
             self.touched.append(cid)
         if cid >= self.first_new or updates or acts or changes:

@@ -742,3 +742,18 @@ def test_excel_cells_holding_zero_or_false_are_kept(tmp_path, store):
     got = {c["name"]: (c["extra"], c["title"]) for c in store.contacts()}
     assert got == {"Al Bo": ({"Active": "FALSE", "Visits": "0", "Score": "0"}, "0"),
                    "Cy Do": ({"Active": "TRUE", "Visits": "3", "Score": "2.5"}, "CEO")}
+
+
+def test_an_address_a_row_adds_to_an_earlier_row_of_the_file_finds_that_contact(tmp_path, store):
+    path = write(tmp_path, "three.csv", "Contact,E-mail,Personal E-mail,Notes\r\n"
+                                        "Ann Lee,ann@x.test,,\r\n"
+                                        "Ann Lee,ann@x.test,ann@home.test,\r\n"
+                                        "Ann Lee,ann@home.test,,met at the fair\r\n")
+    first = import_file(store, path)
+    # line 4's address arrived with line 3, which joined line 2: one Ann Lee
+    assert (first.added, first.merged) == (1, 2)
+    [ann] = store.contacts()
+    assert (ann["notes"], sorted(e["value"] for e in ann["emails"])) == (
+        "met at the fair", ["ann@home.test", "ann@x.test"])
+    again = import_file(store, path)
+    assert (again.added, again.merged, again.unchanged) == (0, 0, 3)
