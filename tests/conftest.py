@@ -7,9 +7,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from store import Store
 from store.importer import Activity, ImportReport, Record, import_records
+
+# The property tests draw the same examples on every run ("ci", the
+# default), so a run that lands cannot fail on a case no earlier run saw;
+# HYPOTHESIS_PROFILE=explore draws new ones each run, to hunt for bugs
+# (each case it finds goes into the tests as an explicit example).
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TODAY = date(2026, 12, 3)
 #: The shared test inputs lie beside the checkout (../shared/fixtures);
