@@ -274,6 +274,7 @@ class BackupMixin:
                 directory = self._backup_folder(backup_dir)
                 with self.transaction() as conn:
                     saved = self._write_backup(self._backup_path(directory), _counts(conn))
+            generation = self.generation()
             try:
                 src.backup(self.conn)
             except sqlite3.Error as exc:
@@ -283,5 +284,8 @@ class BackupMixin:
             src.close()
         self._statuses = None
         self._status2 = None
+        # a new generation: undo steps recorded before name rows by ids that
+        # the restored database may give to other rows
+        self.conn.execute(f"PRAGMA user_version = {max(generation, self.generation()) + 1}")
         self._migrate(self.conn)  # a backup from an older version is brought up to date
         return RestoreResult(saved, *counts)

@@ -364,6 +364,12 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             self._status2 = None
             self._settings = None
 
+    def generation(self) -> int:
+        """A number that changes when the database is replaced by a restore
+        (and only then).  Row ids recorded before a restore may name other
+        rows after it: a window compares this before undoing what it did."""
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
     def forget_cache(self) -> None:
         """Re-read statuses and settings on next use (another window may
         have changed them)."""
@@ -861,16 +867,19 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             raise StoreError(f"{day.isoformat()} is before 1900: not a date a call or e-mail happened")
         return self.log(contact_id, kind, outcome, at=day, note=note)
 
-    def delete_activity(self, activity_id: int) -> None:
-        """Remove one history row (used to undo a mistaken log)."""
+    def delete_activity(self, activity_id: int, contact_id: int | None = None) -> None:
+        """Remove one history row (used to undo a mistaken log).  With
+        ``contact_id``, only if the row is that contact's: a purge frees the
+        ids of the history it deletes, so the id may name another's row now."""
         owner = self.conn.execute("SELECT contact_id FROM activities WHERE id = ?",
                                   [activity_id]).fetchone()
         with self._keeping_queue_counts([owner[0]] if owner else []), self.transaction() as conn:
             row = conn.execute(
                 "SELECT contact_id FROM activities WHERE id = ?", [activity_id]
             ).fetchone()
-            if row is None:
-                raise NothingToUndo(f"no activity with id {activity_id}")
+            if row is None or (contact_id is not None and row["contact_id"] != contact_id):
+                raise NothingToUndo(f"no activity with id {activity_id}"
+                                    + (f" for contact {contact_id}" if row is not None else ""))
             conn.execute("DELETE FROM activities WHERE id = ?", [activity_id])
             self._refresh(conn, [row["contact_id"]], history=True)
 
@@ -907,8 +916,9 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             self._refresh(conn, [contact_id], history=True)
         return ids
 
-    def delete_snoozes(self, snooze_ids: Iterable[int]) -> None:
-        """Remove snoozes (used to undo one)."""
+    def delete_snoozes(self, snooze_ids: Iterable[int], contact_id: int | None = None) -> None:
+        """Remove snoozes (used to undo one); with ``contact_id``, only if
+        they are all that contact's (see :meth:`delete_activity`)."""
         ids = [int(i) for i in snooze_ids]
         owners = [r[0] for r in self.conn.execute(
             "SELECT DISTINCT contact_id FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
@@ -917,8 +927,9 @@ class Store(HistoryMixin, Status2Mixin, CleanupMixin, EditingMixin, BreakdownMix
             rows = conn.execute(
                 "SELECT DISTINCT contact_id FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
                 [json.dumps(ids)]).fetchall()
-            if not rows:
-                raise NothingToUndo(f"no snooze with id {', '.join(map(str, ids))}")
+            if not rows or (contact_id is not None and {r[0] for r in rows} != {contact_id}):
+                raise NothingToUndo(f"no snooze with id {', '.join(map(str, ids))}"
+                                    + (f" for contact {contact_id}" if rows else ""))
             conn.execute("DELETE FROM snoozes WHERE id IN (SELECT value FROM json_each(?))",
                          [json.dumps(ids)])
             self._refresh(conn, [r[0] for r in rows], history=True)

@@ -428,3 +428,33 @@ def test_a_guess_rests_on_the_words_that_tell_statuses_apart(messy, raw, guess):
 
     status, _ = guess_status(raw, messy.statuses())
     assert (status.name if status else None) == guess
+
+
+def test_a_restore_starts_a_new_generation_and_undo_checks_whose_row_an_id_names(small_store, tmp_path):
+    from store.errors import NothingToUndo
+
+    kim, pat = contact_id(small_store, "Kim Key"), contact_id(small_store, "Pat Prospect")
+    start = small_store.generation()
+    small_store.backup(tmp_path / "b1.db")
+    small_store.set_status([pat], "s")  # an ordinary change keeps the generation
+    assert small_store.generation() == start
+    small_store.restore(tmp_path / "b1.db", backup_dir=tmp_path)
+    assert small_store.generation() == start + 1
+    # a backup taken now and restored later still moves it on (not back to its own value)
+    small_store.backup(tmp_path / "b2.db")
+    small_store.restore(tmp_path / "b2.db", backup_dir=tmp_path)
+    assert small_store.generation() == start + 2
+    # an id with the wrong contact is refused, and the row stays
+    call = small_store.log_outcome(kim, "call", "reached")
+    with pytest.raises(NothingToUndo):
+        small_store.delete_activity(call, pat)
+    [snooze] = small_store.snooze(kim, date(2026, 12, 10), ["call"])
+    with pytest.raises(NothingToUndo):
+        small_store.delete_snoozes([snooze], pat)
+    rows = "SELECT count(*) FROM {} WHERE id = ?"
+    assert small_store.conn.execute(rows.format("activities"), [call]).fetchone()[0] == 1
+    assert small_store.conn.execute(rows.format("snoozes"), [snooze]).fetchone()[0] == 1
+    small_store.delete_activity(call, kim)
+    small_store.delete_snoozes([snooze], kim)
+    assert small_store.conn.execute(rows.format("activities"), [call]).fetchone()[0] == 0
+    assert small_store.conn.execute(rows.format("snoozes"), [snooze]).fetchone()[0] == 0

@@ -170,3 +170,49 @@ async def test_a_letter_follows_a_status_list_changed_in_another_window(small_st
         await pilot.pause(0.3)
         assert small_store.contact(kim)["status_key"] == "K"
         assert any("No status has the letter 't'" in m for m in messages(app))
+
+
+def pat_calls(store: Store) -> int:
+    return calls_logged(store, contact_id(store, "Pat Prospect"))
+
+
+async def test_undo_after_a_restore_elsewhere_leaves_the_restored_database_alone(small_store, tmp_path):
+    """A restore brings back a database whose row ids the open window's undo
+    steps no longer name: the next call logged there can get the id of the
+    call this window logged before.  Ctrl+Z must not undo that other call."""
+    backup = tmp_path / "before.db"
+    with elsewhere(small_store) as other:
+        other.backup(backup)
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#calls").current.name == "Kim Key"
+        await pilot.press("enter")  # Kim reached: this window's undo step
+        await pilot.pause(0.2)
+        with elsewhere(small_store) as other:
+            other.restore(backup, backup_dir=tmp_path)
+            before = pat_calls(other)
+            other.log_outcome(contact_id(other, "Pat Prospect"), "call", "reached")
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert pat_calls(small_store) == before + 1  # the other window's call stays
+        assert any("Passed over 'Kim Key: call reached'" in m for m in messages(app))
+
+
+async def test_undo_after_a_purge_elsewhere_does_not_undo_a_call_that_took_the_same_id(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#calls").current.name == "Kim Key"
+        await pilot.press("enter")  # Kim reached: the newest history row
+        await pilot.pause(0.2)
+        with elsewhere(small_store) as other:
+            other.set_status([contact_id(other, "Kim Key")], "d")
+            other.purge()  # Kim and her history go, so that row's id is free again
+            before = pat_calls(other)
+            other.log_outcome(contact_id(other, "Pat Prospect"), "call", "reached")
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert pat_calls(small_store) == before + 1

@@ -76,6 +76,8 @@ class Undo:
     activity_id: int | None = None
     snooze_ids: list[int] | None = None
     batches: list[int] | None = None
+    contact_id: int | None = None  # whose activity or snoozes
+    generation: int | None = None  # Store.generation() when it was done
 
 
 class DailyReachApp(App):
@@ -289,7 +291,7 @@ class DailyReachApp(App):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             if changes:
-                self.undo_stack.append(Undo(label, batches=[changes[0].batch]))
+                self.push_undo(Undo(label, batches=[changes[0].batch]))
                 self.say(f"{label}   (Ctrl+Z undoes)")
             if done is not None:
                 done()
@@ -303,10 +305,14 @@ class DailyReachApp(App):
         else:
             go()
 
+    def push_undo(self, step: Undo) -> None:
+        step.generation = self.store.generation()
+        self.undo_stack.append(step)
+
     def record_batches(self, label: str, batches: list[int]) -> None:
         """Put changes a screen made through the store on the undo stack."""
         if batches:
-            self.undo_stack.append(Undo(label, batches=batches))
+            self.push_undo(Undo(label, batches=batches))
 
     def mark_done(self, item: QueueItem, note: str | None = None) -> None:
         self.log_outcome(item, "reached" if item.kind == "call" else "sent", note)
@@ -338,7 +344,8 @@ class DailyReachApp(App):
         if outcome not in ("reached", "sent"):
             retry = self.store.capacity().retry_days
             what += f" (attempt {item.attempts + 1}; back in {retry} day{'s' if retry != 1 else ''})"
-        self.undo_stack.append(Undo(f"{item.name}: {what}", activity_id=activity_id))
+        self.push_undo(Undo(f"{item.name}: {what}", activity_id=activity_id,
+                            contact_id=item.contact_id))
         self.say(f"{item.name}: {what}   (Ctrl+Z undoes)")
         self._refresh_screen()
         return True
@@ -355,7 +362,7 @@ class DailyReachApp(App):
         kind = "call" if item.kind == "call" else "e-mail"
         what = (f"{kind} skipped for today" if reason == "skip"
                 else f"{kind} snoozed until {day_label(until, self.store.today())}")
-        self.undo_stack.append(Undo(f"{item.name}: {what}", snooze_ids=ids))
+        self.push_undo(Undo(f"{item.name}: {what}", snooze_ids=ids, contact_id=item.contact_id))
         self.say(f"{item.name}: {what}   (Ctrl+Z undoes)")
         self._refresh_screen()
         return True
@@ -384,10 +391,12 @@ class DailyReachApp(App):
                 self._after_undo(contacts)
                 return
             passed.append(step.label)
-        # this session's steps had nothing left to undo: earlier sessions' next
+        # this session's steps had nothing left to undo: said, and nothing
+        # else undone by this press (the next one goes on to the history's
+        # newest change, which the user has not seen named yet)
         self.notify(f"Passed over {', '.join(repr(p) for p in passed)}: nothing left to undo "
-                    "(changed again or deleted since).", markup=False)
-        self.action_undo_history()
+                    "(changed again, deleted or restored since). Ctrl+Z again undoes the newest "
+                    "change in history.", severity="warning", markup=False)
 
     def _undo_step(self, step: Undo) -> tuple[bool, list[int], int]:
         """Undo one step: (whether anything was undone, the contacts it
@@ -396,11 +405,14 @@ class DailyReachApp(App):
         elsewhere) is passed over; other errors propagate."""
         contacts: list[int] = []
         done, left_alone = False, 0
+        if step.generation is not None and step.generation != self.store.generation():
+            # a restore replaced the database since: its ids name other rows now
+            return done, contacts, left_alone
         parts = []
         if step.activity_id is not None:
-            parts.append(lambda: self.store.delete_activity(step.activity_id))
+            parts.append(lambda: self.store.delete_activity(step.activity_id, step.contact_id))
         if step.snooze_ids:
-            parts.append(lambda: self.store.delete_snoozes(step.snooze_ids))
+            parts.append(lambda: self.store.delete_snoozes(step.snooze_ids, step.contact_id))
         for batch in reversed(step.batches or []):
             parts.append(lambda batch=batch: self.store.undo(batch))
         for part in parts:
