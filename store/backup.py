@@ -221,6 +221,10 @@ class BackupMixin:
             activities = conn.execute(
                 "SELECT count(*) FROM activities WHERE contact_id IN"
                 " (SELECT value FROM json_each(?))", [id_json]).fetchone()[0]
+            # the purged ids stay taken (see store.db.next_contact_id)
+            conn.execute("INSERT INTO id_floor (tbl, last_id)"
+                         " SELECT 'contacts', coalesce(max(id), 0) FROM contacts WHERE true"
+                         " ON CONFLICT (tbl) DO UPDATE SET last_id = max(last_id, excluded.last_id)")
             conn.execute("DELETE FROM activities WHERE contact_id IN"
                          " (SELECT value FROM json_each(?))", [id_json])
             conn.execute("DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))",

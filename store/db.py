@@ -191,6 +191,15 @@ def search_text(fields: Iterable[str | None], phones: Iterable[str]) -> str:
     return " ".join(parts)
 
 
+def next_contact_id(conn: sqlite3.Connection) -> int:
+    """The id for the next new contact: above every contact there is and
+    every one a purge deleted (schema step m008_id_floor), so an id never
+    names two people."""
+    return conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM contacts), 0),"
+        " coalesce((SELECT last_id FROM id_floor WHERE tbl = 'contacts'), 0)) + 1").fetchone()[0]
+
+
 @contextmanager
 def _interrupt_deferred() -> Iterator[list]:
     """Hold back Ctrl-C (SIGINT) for the duration; the yielded list is

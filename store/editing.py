@@ -148,24 +148,26 @@ class EditingMixin:
     def add_contact(self, fields: dict, *, source: str = "app") -> int:
         """Add a contact by hand (unclassified until given a status); returns its id.
         It arrives today, so the plan counts its first call or e-mail from today."""
+        from .db import next_contact_id
+
         row = {k: None for k in EDITABLE}
         row.update(clean_fields(fields))
         derived = self._derived_text(row)
         when = self.now()
         with self.transaction() as conn:
-            cur = conn.execute(
-                """INSERT INTO contacts (name, first_name, last_name, company, title, email,
+            cid = next_contact_id(conn)
+            conn.execute(
+                """INSERT INTO contacts (id, name, first_name, last_name, company, title, email,
                     email_norm, emails, phone, phones, owner, notes, extra, created_at,
                     updated_at, sort_name, search_text)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [derived["name"], row["first_name"], row["last_name"], row["company"],
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [cid, derived["name"], row["first_name"], row["last_name"], row["company"],
                  row["title"], derived["email"], derived["email_norm"],
                  json.dumps(row["emails"] or [], ensure_ascii=False), derived["phone"],
                  json.dumps(row["phones"] or [], ensure_ascii=False), row["owner"], row["notes"],
                  json.dumps(row["extra"] or {}, ensure_ascii=False), self.today().isoformat(),
                  when, derived["sort_name"], derived["search_text"]],
             )
-            cid = cur.lastrowid
             conn.execute(
                 "INSERT INTO activities (contact_id, kind, at, field, new_value, note, source)"
                 " VALUES (?, 'edit', ?, 'contact', ?, 'added by hand', ?)",

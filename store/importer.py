@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 
 from json.encoder import encode_basestring as _q
 
-from .db import Store, search_text, sort_name
+from .db import Store, next_contact_id, search_text, sort_name
 from .errors import StoreError
 from .formats.values import phone_key
 from .records import MAX_MESSAGES, Activity, ImportReport, Record
@@ -253,7 +253,7 @@ class _Merge:
         self.labels = _labels(report)
         self.index = _Index()
         self.index.load(conn, region)
-        self.first_new = conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0] + 1
+        self.first_new = next_contact_id(conn)
         self.next_id = self.first_new
         self.lines = array("l")  # line of each contact added by this import
         self.pending: dict[int, Record] = {}

@@ -17,7 +17,7 @@ MIGRATION_SET = "dailyreach"
 STEP_NAMES = (
     "m001_initial", "m002_queue_indexes", "m002a_activities_by_time",
     "m004_history_batches_status2", "m005_outcomes_snooze",
-    "m006_searchable_text", "m006_fts", "m007_sort_whole_names",
+    "m006_searchable_text", "m006_fts", "m007_sort_whole_names", "m008_id_floor",
 )
 
 
@@ -290,6 +290,20 @@ def build_migrations():
         changed = [(new, cid) for cid, name, company, old in rows
                    if (new := sort_name(None, None, name, company)) != old]
         db.conn.executemany("UPDATE contacts SET sort_name = ? WHERE id = ?", changed)
+
+    @migrations(name="m008_id_floor")
+    def m008_id_floor(db):
+        # SQLite gives a new row the highest id + 1, so after a purge deleted
+        # the newest contacts their ids went to the next ones added, and a
+        # window still showing a purged contact changed the newcomer.  A
+        # purge now notes the highest contact id first; new contacts are
+        # numbered above it (store.db.next_contact_id).
+        _statements(db, [
+            """CREATE TABLE id_floor (
+                tbl TEXT PRIMARY KEY,
+                last_id INTEGER NOT NULL
+            )""",
+        ])
 
     return migrations
 

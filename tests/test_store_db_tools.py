@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from store import Store, StoreError
+from store import Store, StoreError, import_file
 from store.importer import ImportReport, import_records
 
 from conftest import TODAY, contact_id, make_record
@@ -458,3 +458,20 @@ def test_a_restore_starts_a_new_generation_and_undo_checks_whose_row_an_id_names
     small_store.delete_snoozes([snooze], kim)
     assert small_store.conn.execute(rows.format("activities"), [call]).fetchone()[0] == 0
     assert small_store.conn.execute(rows.format("snoozes"), [snooze]).fetchone()[0] == 0
+
+
+def test_a_purged_contact_id_is_never_given_to_a_newcomer(small_store, tmp_path):
+    """SQLite numbers a new row max(id) + 1: purging the newest contacts
+    used to hand their ids to the next ones added, by import or by hand."""
+    newest = max(c["id"] for c in small_store.contacts())
+    small_store.set_status([newest], "d")
+    small_store.purge(backup_dir=tmp_path)
+    added = small_store.add_contact({"name": "Nia New", "emails": [{"type": "work", "value": "nia@x.test"}]})
+    assert added == newest + 1
+    small_store.set_status([added], "d")
+    small_store.purge(backup_dir=tmp_path)
+    path = tmp_path / "one.csv"
+    path.write_text("Name,E-mail\nOla Other,ola@x.test\n")
+    import_file(small_store, path)
+    [ola] = [c["id"] for c in small_store.contacts() if c["name"] == "Ola Other"]
+    assert ola == newest + 2

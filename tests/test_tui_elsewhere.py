@@ -216,3 +216,45 @@ async def test_undo_after_a_purge_elsewhere_does_not_undo_a_call_that_took_the_s
         await pilot.pause(0.3)
         assert app.is_running
         assert pat_calls(small_store) == before + 1
+
+
+async def test_a_letter_on_a_row_read_before_a_restore_changes_nobody(small_store, tmp_path):
+    """The restored database may give the row's id to someone else."""
+    pat = contact_id(small_store, "Pat Prospect")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#calls").current.name == "Kim Key"
+        with elsewhere(small_store) as other:
+            other.backup(tmp_path / "b.db")
+            other.restore(tmp_path / "b.db", backup_dir=tmp_path)
+        await pilot.press("v")
+        await pilot.pause(0.3)
+        assert any("restored from a backup elsewhere" in m for m in messages(app))
+        assert {c["name"]: c["status_key"] for c in small_store.contacts()}["Kim Key"] == "K"
+        await pilot.press("v")  # after the reload, the letter works again
+        await pilot.pause(0.3)
+        assert {c["name"]: c["status_key"] for c in small_store.contacts()}["Kim Key"] == "V"
+    assert small_store.contact(pat)["status_key"] == "P"
+
+
+async def test_a_letter_on_a_contact_purged_elsewhere_does_not_reach_a_newcomer(small_store, tmp_path):
+    vic = contact_id(small_store, "Vic Vendor")
+    assert vic == max(c["id"] for c in small_store.contacts())
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts")
+        while lst.current["id"] != vic:
+            await pilot.press("down")
+        with elsewhere(small_store) as other:
+            other.set_status([vic], "d")
+            other.purge(backup_dir=tmp_path)
+            newcomer = other.add_contact({"name": "Nia New"})
+        await pilot.press("k")
+        await pilot.pause(0.3)
+        assert app.is_running
+    assert newcomer != vic
+    assert small_store.contact(newcomer)["status_key"] is None

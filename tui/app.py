@@ -99,6 +99,7 @@ class DailyReachApp(App):
         store.set_write_wait(UI_WRITE_WAIT)
         self.undo_stack: list[Undo] = []
         self._seen_version: int | None = None  # PRAGMA data_version the lists were read at
+        self._generation = store.generation()  # moves on when a restore replaces the database
         #: Set when the app stopped on an error; the CLI prints it as one line.
         self.fatal_error: str | None = None
         self.keymap_overrides, self._keymap_problems = load_keymap()
@@ -222,6 +223,8 @@ class DailyReachApp(App):
         Many contacts at once ask for confirmation first; ``done`` runs after
         a change is made."""
         self._reread_if_changed_elsewhere()
+        if self.restored_elsewhere():
+            return
         if letter.isupper():
             self.set_status2(contact_ids, letter, name, done)
             return
@@ -541,9 +544,28 @@ class DailyReachApp(App):
             return
         self.push_screen(screen_class("ComposeScreen")(contact_id))
 
+    def restored_elsewhere(self) -> bool:
+        """True, said on screen and the screen reloaded, when a restore
+        (CLI) replaced the database since this window last looked: the rows
+        it shows may carry ids that name other contacts now."""
+        generation = self.store.generation()
+        if generation == self._generation:
+            return False
+        self._generation = generation
+        self.store.forget_cache()
+        self.bell()
+        self.notify("The database was restored from a backup elsewhere; the screen is reloaded "
+                    "with the restored contacts — check it, then press again.",
+                    severity="warning", markup=False)
+        self._refresh_screen()
+        return True
+
     def live_contact(self, contact_id: int) -> dict | None:
         """The contact as stored now; None, said on screen and the screen
-        reloaded, when another window or a CLI purge deleted it."""
+        reloaded, when another window or a CLI purge deleted it (or a
+        restore replaced the database)."""
+        if self.restored_elsewhere():
+            return None
         try:
             return self.store.contact(contact_id)
         except StoreError:
