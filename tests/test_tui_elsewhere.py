@@ -27,6 +27,14 @@ def calls_logged(store: Store, cid: int) -> int:
     return sum(1 for h in store.history(cid) if h["kind"] == "call" and h["outcome"] == "reached")
 
 
+async def go_to_contact(app, pilot, cid: int) -> None:
+    """On the contacts screen: the cursor to contact ``cid``, from the top."""
+    lst = app.screen.query_one("#contacts")
+    await pilot.press("home")
+    while lst.current["id"] != cid:
+        await pilot.press("down")
+
+
 async def open_purge_question(app, pilot) -> None:
     await pilot.press("ctrl+p", *"purge contacts")
     await pilot.pause(0.5)
@@ -110,11 +118,8 @@ async def test_undo_passes_over_a_change_whose_contact_was_purged(small_store):
         await pilot.pause()
         await pilot.press("f3")
         await pilot.pause(0.3)
-        lst = app.screen.query_one("#contacts")
         for cid, letter in ((pat, "s"), (vic, "d")):
-            await pilot.press("home")
-            while lst.current["id"] != cid:
-                await pilot.press("down")
+            await go_to_contact(app, pilot, cid)
             await pilot.press(letter)
             await pilot.pause(0.2)
         with elsewhere(small_store) as other:
@@ -246,9 +251,7 @@ async def test_a_letter_on_a_contact_purged_elsewhere_does_not_reach_a_newcomer(
         await pilot.pause()
         await pilot.press("f3")
         await pilot.pause(0.3)
-        lst = app.screen.query_one("#contacts")
-        while lst.current["id"] != vic:
-            await pilot.press("down")
+        await go_to_contact(app, pilot, vic)
         with elsewhere(small_store) as other:
             other.set_status([vic], "d")
             other.purge(backup_dir=tmp_path)
