@@ -260,6 +260,7 @@ class _Merge:
         self.touched: list[int] = []
         self.unmapped: Counter = Counter()
         self.seen: set[int] = set()
+        self.kept_edits = 0  # values changed by hand that the file's old ones did not undo
         self.first_lines: dict[int, int] = {}  # existing contacts this import already merged into
         self.batch: int | None = None  # the change batch of status changes to stored contacts
         listed = store.status2_values()
@@ -495,6 +496,7 @@ class _Merge:
         updates: dict[str, object] = {}
         changes: list[str] = []
         first_line = self._first_line(cid)
+        edits = _HandEdits(conn, cid, self.region) if update else None
         for key in ("first_name", "last_name", "company", "title", "owner", "notes"):
             new, old = getattr(rec, key), existing[key]
             if not new:
@@ -502,7 +504,9 @@ class _Merge:
             if not old:
                 updates[key] = new
             elif _differs(old, new):
-                if update:
+                if update and edits.replaced(key, new):
+                    self.kept_edits += 1
+                elif update:
                     updates[key] = new
                     changes.append(f"{self.labels[key]}: {old!r} → {new!r}")
                 else:
@@ -510,7 +514,9 @@ class _Merge:
                                           f"{old!r}, not {new!r}")
         new_name = rec.display_name()
         if new_name and _differs(existing["name"], new_name):
-            if update:
+            if update and edits.replaced("name", new_name):
+                self.kept_edits += 1
+            elif update:
                 updates["name"] = new_name
                 changes.append(f"{self.labels['name']}: {existing['name']!r} → {new_name!r}")
             else:
@@ -563,7 +569,17 @@ class _Merge:
         lists = {}
         for key, label in (("emails", "E-mail"), ("phones", "Phone")):
             current = json.loads(existing[key] or "[]")
+            if key == "phones":
+                for entry in current:  # one typed by hand has no normalized form yet
+                    if not entry.get("norm") and (norm := phone_key(str(entry.get("value", "")), self.region)):
+                        entry["norm"] = norm
             incoming = getattr(rec, key)
+            if update and incoming:
+                # one taken off by hand stays off while the file still lists it
+                removed = edits.removed_entries(key) - {_norm_entry(e, key) for e in current}
+                kept = [e for e in incoming if _norm_entry(e, key) not in removed]
+                self.kept_edits += len(incoming) - len(kept)
+                incoming = kept
             merged, notes = _merge_entries(current, incoming, key, update, label)
             if merged is not None:
                 lists[key] = merged
@@ -585,7 +601,9 @@ class _Merge:
             if k not in extra or not extra[k]:
                 new_extra[k] = v
             elif extra[k] != v and _differs(extra[k], v):
-                if update:
+                if update and edits.replaced_extra(k, v):
+                    self.kept_edits += 1
+                elif update:
                     new_extra[k] = v
                     changes.append(f"{k}: {extra[k]!r} → {v!r}")
                 else:
@@ -657,6 +675,60 @@ def _drop_contact_indexes(conn) -> list[str]:
     for name, _ in rows:
         conn.execute(f'DROP INDEX "{name}"')
     return [sql for _, sql in rows]
+
+
+class _HandEdits:
+    """What was changed by hand (app or CLI ``edit``) on one stored contact,
+    read from its history when first needed.  A file still holding the
+    value a hand edit replaced is older than the edit: the edit stands
+    (else re-importing an unchanged file undid every correction made since)."""
+
+    def __init__(self, conn, cid: int, region: str) -> None:
+        self.conn, self.cid, self.region = conn, cid, region
+        self._rows: list[tuple[str, str | None, str | None]] | None = None
+
+    def _edits(self, field: str) -> list[tuple[str | None, str | None]]:
+        if self._rows is None:
+            self._rows = self.conn.execute(
+                "SELECT field, old_value, new_value FROM activities"
+                " WHERE contact_id = ? AND kind = 'edit' ORDER BY id", [self.cid]).fetchall()
+        return [(old, new) for f, old, new in self._rows if f == field]
+
+    def replaced(self, field: str, value: str) -> bool:
+        """Was ``value`` this field's value before a hand edit changed it?"""
+        return any(old and not _differs(old, value) for old, _ in self._edits(field))
+
+    def replaced_extra(self, key: str, value: str) -> bool:
+        for old, new in self._edits("extra"):
+            before, after = _json_object(old, {}), _json_object(new, {})
+            if before.get(key) and not _differs(before[key], value) and before.get(key) != after.get(key):
+                return True
+        return False
+
+    def removed_entries(self, key: str) -> set[str]:
+        """E-mails or phones (normalized) a hand edit took off the contact."""
+        removed: set[str] = set()
+        for old, new in self._edits(key):
+            before = {self._norm(e, key) for e in _json_object(old, [])}
+            after = {self._norm(e, key) for e in _json_object(new, [])}
+            removed |= before - after
+        return removed
+
+    def _norm(self, entry, key: str) -> str:
+        if not isinstance(entry, dict):
+            return ""
+        value = str(entry.get("value", ""))
+        if key == "phones":
+            return entry.get("norm") or phone_key(value, self.region) or value.casefold()
+        return value.casefold()
+
+
+def _json_object(text: str | None, default):
+    try:
+        value = json.loads(text) if text else default
+    except ValueError:
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 def _norm_entry(entry: dict, key: str) -> str:
@@ -840,6 +912,10 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
             if state.touched:
                 store._refresh(conn, sorted(set(state.touched)), history=True)
             report.unmapped_statuses = dict(state.unmapped.most_common())
+            if state.kept_edits:
+                report.notes.append(
+                    f"{state.kept_edits} value(s) changed by hand since an earlier import were "
+                    "kept: the file still has the old ones")
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -757,3 +757,37 @@ def test_an_address_a_row_adds_to_an_earlier_row_of_the_file_finds_that_contact(
         "met at the fair", ["ann@home.test", "ann@x.test"])
     again = import_file(store, path)
     assert (again.added, again.merged, again.unchanged) == (0, 0, 3)
+
+
+# ------------------------------------------------- hand edits and re-import
+def test_reimporting_an_unchanged_file_keeps_what_was_corrected_by_hand(tmp_path, store):
+    """The file still holds the values a hand edit replaced: it is older
+    than the edit, so the edit stands; a value the file changes still wins."""
+    src = write(tmp_path, "src.csv",
+                "Contact,Company,Title,E-mail,Phone,Mobile Phone,City\n"
+                "Kim Park,Acme,Buyer,kim@acme.test,555-201-0001,555-201-0009,Oslo\n")
+    import_file(store, src)
+    kim = only(store)
+    store.update_contact(kim["id"], {
+        "name": "Kim Park-Lee", "title": "Buyer Senior",
+        "phones": [{"type": "work", "value": "555-201-0002"}, {"type": "mobile", "value": "555-201-0009"}],
+        "emails": [], "extra": {"City": "Bergen"}})
+    edited = snapshot(store)
+    report = import_file(store, src)
+    assert (report.added, report.merged, report.unchanged) == (0, 0, 1)
+    assert snapshot(store) == edited
+    assert any(n.startswith("5 value(s) changed by hand since an earlier import were kept")
+               for n in report.notes)
+    c = only(store)
+    assert (c["name"], c["title"], c["email"]) == ("Kim Park-Lee", "Buyer Senior", None)
+    assert [p["value"] for p in c["phones"]] == ["555-201-0002", "555-201-0009"]
+    assert c["extra"]["City"] == "Bergen"
+    # the exporter's own data moves on: its new value replaces the hand edit, in history
+    newer = write(tmp_path, "newer.csv",
+                  "Contact,Company,Title,E-mail,Phone,Mobile Phone,City\n"
+                  "Kim Park,Acme,Director,kim@acme.test,555-201-0001,555-201-0009,Oslo\n")
+    report = import_file(store, newer)
+    assert (report.added, report.merged) == (0, 1)
+    c = only(store)
+    assert c["title"] == "Director" and c["name"] == "Kim Park-Lee" and c["email"] is None
+    assert any("'Buyer Senior' → 'Director'" in (a["note"] or "") for a in store.history(c["id"]))
