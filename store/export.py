@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -168,9 +169,18 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _xlsx_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+#: The most characters an Excel cell holds (openpyxl cuts longer text there).
+XLSX_CELL_MAX = 32_767
+# what an XLSX (XML) file cannot hold: C0 controls and the noncharacters
+# (a database written before store.text dropped those may still hold them)
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xlsx_bytes(header: list[str], rows: list[list[str]], cut: list[tuple[int, str]] | None = None
+                ) -> bytes:
+    """The workbook; each cell cut at Excel's limit is added to ``cut`` as
+    (row number in the sheet, column header)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     wb = Workbook()
@@ -181,9 +191,12 @@ def _xlsx_bytes(header: list[str], rows: list[list[str]]) -> bytes:
             if value == "":
                 continue
             cell = ws.cell(row=r, column=c)
+            value = _XML_UNSAFE.sub("", value)
+            if len(value) > XLSX_CELL_MAX and cut is not None:
+                cut.append((r, header[c - 1]))
             # every value is a text cell: never a formula, never a number
             # (so leading zeros and "+" in phone numbers stay)
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.value = value
             cell.data_type = "s"
             cell.number_format = "@"  # Excel's Text format: an edit stays text
             if neutralize(value) != value:
@@ -206,6 +219,11 @@ def export_contacts(store: Store, path: str | os.PathLike, *, marketing: bool = 
         raise StoreError(f"{target}: the file name must end in .csv or .xlsx")
     status_ids, what = select_statuses(store, marketing=marketing, keys=keys)
     header, rows = _rows(store, status_ids)
-    data = _xlsx_bytes(header, rows) if suffix == ".xlsx" else _csv_bytes(header, rows)
+    cut: list[tuple[int, str]] = []
+    data = _xlsx_bytes(header, rows, cut) if suffix == ".xlsx" else _csv_bytes(header, rows)
     written = write_private(target, data, force=force)
-    return {"file": str(written), "format": suffix[1:], "contacts": len(rows), "selection": what}
+    warnings = [f"row {r}: {column} is longer than the {XLSX_CELL_MAX:,} characters an Excel "
+                "cell holds and was cut there (a .csv export keeps it whole; importing this "
+                "file back does not shorten the contact)" for r, column in cut]
+    return {"file": str(written), "format": suffix[1:], "contacts": len(rows), "selection": what,
+            "warnings": warnings}

@@ -114,9 +114,19 @@ def _labels(report: ImportReport) -> dict[str, str]:
             for attr, default in _ATTR_LABELS.items()}
 
 
+#: Excel's cell limit: a file value that is the stored one cut there is
+#: that value as a spreadsheet (an XLSX export) holds it, not a change.
+_CELL_MAX = 32_767
+
+
 def _differs(old: str | None, new: str) -> bool:
-    """A real change: case and spacing alone do not count."""
-    return bool(new) and bool(old) and " ".join(old.casefold().split()) != " ".join(new.casefold().split())
+    """A real change: case and spacing alone do not count, nor a cut at the
+    spreadsheet cell limit."""
+    if not new or not old:
+        return False
+    if len(old) > _CELL_MAX and old[:_CELL_MAX].strip() == new.strip():
+        return False
+    return " ".join(old.casefold().split()) != " ".join(new.casefold().split())
 
 
 def _clean_record(rec: Record, region: str) -> None:

@@ -6,8 +6,8 @@ C0/C1 control characters (escape sequences start with one), and the Unicode
 bidirectional overrides that can make text display in a misleading order,
 and invisible characters that would make a name look right but never match a
 search: zero-width spaces and joiners, direction marks, the word joiner, the
-byte-order mark (U+200B-U+200F, U+2060, U+FEFF) and Unicode tag characters
-(U+E0000-U+E007F).  Emoji built with a zero-width joiner fall apart into
+byte-order mark (U+200B-U+200F, U+2060, U+FEFF), Unicode tag characters
+(U+E0000-U+E007F) and the noncharacters U+FDD0-U+FDEF, U+FFFE, U+FFFF.  Emoji built with a zero-width joiner fall apart into
 their parts, and tag-letter flags into a plain black flag; that is the price
 of names that can always be found.
 Line breaks and tabs are kept where a field may hold several lines (notes).
@@ -30,7 +30,9 @@ _ESCAPE_SEQ = re.compile(
     """,
     re.VERBOSE,
 )
-_INVISIBLE = "\u200b-\u200f\u2060\ufeff\U000e0000-\U000e007f"
+# (also the noncharacters U+FDD0-U+FDEF, U+FFFE and U+FFFF: never text,
+# and a spreadsheet file holding one cannot be opened)
+_INVISIBLE = "\u200b-\u200f\u2060\ufeff\U000e0000-\U000e007f\ufdd0-\ufdef\ufffe\uffff"
 _CONTROL_KEEP_NEWLINES = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069" + _INVISIBLE + "]"
 )

@@ -234,3 +234,32 @@ def test_extra_data_named_like_an_export_column_survives_a_round_trip(tmp_path):
     assert run("status2", "add", "Web", db=again).returncode == 0
     assert run("import", str(out), db=again).returncode == 0
     assert extras(again) == before
+
+
+def test_an_xlsx_export_says_what_it_cut_and_its_reimport_keeps_the_whole_note(tmp_path):
+    """Excel cells hold 32,767 characters: the export names the cell it cut,
+    and importing that file back into the same database keeps the full
+    note.  A noncharacter (U+FFFE) is dropped on the way in, so the
+    workbook stays readable."""
+    from openpyxl import load_workbook
+
+    db = tmp_path / "long.db"
+    long_note = "".join(f"line {i} of a long note\n" for i in range(4000)).strip()
+    assert len(long_note) > 32_767
+    src = tmp_path / "in.csv"
+    with open(src, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["Name", "E-mail", "Notes", "Company"],
+                                  ["Ann Lee", "ann@x.test", long_note, "Ac\ufffeme\uffff"]])
+    assert run("import", str(src), db=db).returncode == 0
+    out = tmp_path / "all.xlsx"
+    result = run("export", str(out), db=db)
+    assert result.returncode == 0
+    assert "row 2: Notes is longer than the 32,767 characters an Excel cell holds" in result.stderr
+    [header, row] = [[c.value for c in r] for r in load_workbook(out, read_only=True).active.iter_rows()]
+    cells = dict(zip(header, row))
+    assert cells["Company"] == "Acme" and len(cells["Notes"]) == 32_767
+    result = run("import", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    with Store(db, today=TODAY) as s:
+        [ann] = s.contacts()
+        assert ann["notes"] == long_note and ann["company"] == "Acme"

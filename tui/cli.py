@@ -688,6 +688,8 @@ def export_cmd(state: Context, file: Path, marketing: bool, keys: str | None, fo
         raise click.BadParameter("needs status letters, e.g. ks", param_hint="--status")
     summary = export_contacts(state.store(create=False), file, marketing=marketing, keys=keys,
                               force=force)
+    for warning in summary["warnings"]:
+        click.echo(f"dailyreach: warning: {warning}", err=True)
     if as_json:
         _echo_json(summary)
         return
