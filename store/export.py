@@ -28,7 +28,7 @@ from .text import clean, neutralize
 COLUMNS = ("Contact", "First Name", "Last Name", "Company", "Title", "E-mail", "Other E-mails",
            "Phone", "Extension", "Mobile Phone", "Home Phone", "Alternate Phone", "Fax Phone",
            "Other Phones", "ID/Status", "Status 2", "Record Manager", "Create Date", "Last Reach",
-           "Notes")
+           "Last Attempt", "Last Meeting", "Last Results", "Last E-mail", "Notes")
 _PHONE_COLUMNS = {"work": "Phone", "mobile": "Mobile Phone", "home": "Home Phone",
                   "alternate": "Alternate Phone", "fax": "Fax Phone"}
 
@@ -117,6 +117,16 @@ def _rows(store: Store, status_ids: list[int | None]) -> tuple[list[str], list[l
         return list(COLUMNS), []
     extra_columns: dict[str, None] = {}
     records = []
+    # each contact's latest call or meeting (its note is Act!'s Last
+    # Results) and last meeting: what the import reads back into history
+    talks = {r[0]: (r[1], r[2]) for r in store.conn.execute(
+        """SELECT contact_id, note, meeting FROM (
+               SELECT contact_id, note,
+                   row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) AS n,
+                   max(CASE WHEN kind = 'meeting' THEN date(at) END)
+                       OVER (PARTITION BY contact_id) AS meeting
+               FROM activities WHERE kind IN ('call', 'meeting'))
+           WHERE n = 1""")}
     for r in store.conn.execute(
         f"SELECT * FROM contacts WHERE {' OR '.join(clauses)} ORDER BY sort_name, id", params
     ):
@@ -129,8 +139,11 @@ def _rows(store: Store, status_ids: list[int | None]) -> tuple[list[str], list[l
             "ID/Status": names.get(r["status_id"]) if r["status_id"] else r["status_raw"],
             "Status 2": r["status2"], "Record Manager": r["owner"],
             "Create Date": (r["created_at"] or "")[:10], "Last Reach": r["last_call_reached"],
+            "Last Attempt": r["last_call_attempt"], "Last E-mail": r["last_email_sent"],
             "Notes": r["notes"],
         }
+        if r["id"] in talks:
+            row["Last Results"], row["Last Meeting"] = talks[r["id"]]
         others = []
         for phone in phones:
             column = _PHONE_COLUMNS.get(phone.get("type", ""), "")

@@ -263,3 +263,36 @@ def test_an_xlsx_export_says_what_it_cut_and_its_reimport_keeps_the_whole_note(t
     with Store(db, today=TODAY) as s:
         [ann] = s.contacts()
         assert ann["notes"] == long_note and ann["company"] == "Acme"
+
+
+def test_an_export_imported_elsewhere_keeps_each_contacts_place_in_the_plan(db, tmp_path):
+    """The export carries the latest of each kind of history (Act!'s Last
+    Reach, Last Attempt, Last Meeting, Last Results and Last E-mail): a
+    fresh database that imports it has the same queue, due dates and all."""
+    people = ids(db)
+    steps = [("log", str(people["Ann Lee"]), "email", "--outcome", "sent", "--date", "2026-12-01"),
+             ("log", str(people["Bo Bell"]), "call", "--outcome", "no-answer", "--date", "2026-12-02",
+              "--note", "rang twice"),
+             ("log", str(people["Ann Lee"]), "call", "--outcome", "reached", "--date", "2026-11-20",
+              "--note", "wants a quote")]
+    for args in steps:
+        assert run(*args, db=db).returncode == 0, args
+    out = tmp_path / "all.csv"
+    assert run("export", str(out), db=db).returncode == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = {r["Contact"]: r for r in csv.DictReader(fh)}
+    assert (rows["Ann Lee"]["Last E-mail"], rows["Ann Lee"]["Last Reach"],
+            rows["Ann Lee"]["Last Results"]) == ("2026-12-01", "2026-11-20", "wants a quote")
+    assert (rows["Bo Bell"]["Last Attempt"], rows["Bo Bell"]["Last Results"]) == ("2026-12-02", "rang twice")
+    fresh = tmp_path / "fresh.db"
+    assert run("import", str(out), db=fresh).returncode == 0
+
+    def plan(path):
+        with Store(path, today=TODAY) as s:
+            return {c["name"]: (c["status_key"], c["last_call_reached"], c["last_email_sent"],
+                                c["call_attempts"], c["last_call_attempt"], c["next_call_due"],
+                                c["next_email_due"]) for c in s.contacts()}
+
+    assert plan(fresh) == plan(db)
+    # Ann: e-mailed 2026-12-01, Key Client every 30 days → next e-mail 2026-12-31
+    assert plan(fresh)["Ann Lee"][6] == "2026-12-31"

@@ -50,6 +50,7 @@ FIELDS = {
     "last_reach": "date of the last reached call",
     "last_attempt": "date of the last call attempt",
     "last_meeting": "date of the last meeting",
+    "last_email": "date of the last e-mail sent",
     "created": "date the contact arrived",
     "edited": "date the contact was last edited (kept as extra data)",
     "extra": "keep as extra data under the column's header",
@@ -57,7 +58,7 @@ FIELDS = {
 EMAIL_FIELDS = {"email": "work", "email_home": "home", "email_other": "other"}
 PHONE_FIELDS = {"phone": "work", "mobile": "mobile", "home_phone": "home",
                 "other_phone": "other", "fax": "fax", "pager": "pager"}
-DATE_FIELDS = ("last_reach", "last_attempt", "last_meeting", "created", "edited")
+DATE_FIELDS = ("last_reach", "last_attempt", "last_meeting", "last_email", "created", "edited")
 MULTI_FIELDS = set(EMAIL_FIELDS) | set(PHONE_FIELDS) | {"extra"}
 #: Fields that make a row a contact (one must be mapped for a header to count).
 CONTACT_FIELDS = {"name", "first_name", "last_name", "company", "email", "email_home",
@@ -72,7 +73,7 @@ PROFILES: dict[str, dict[str, str]] = {
         "pager": "pager", "extension": "extension", "id/status": "status",
         "last results": "last_results", "last reach": "last_reach",
         "last attempt": "last_attempt", "last meeting": "last_meeting",
-        "create date": "created", "edit date": "edited", "record manager": "owner",
+        "last e-mail": "last_email", "create date": "created", "edit date": "edited", "record manager": "owner",
         "notes": "notes", "note": "notes",
     },
     "outlook": {
@@ -146,6 +147,8 @@ _ALIASES = {
     "last_reach": ["last reach", "last contact", "last contacted", "last call", "last reached"],
     "last_attempt": ["last attempt", "last call attempt"],
     "last_meeting": ["last meeting"],
+    "last_email": ["last e-mail", "last email", "last e-mail sent", "last email sent",
+                   "last emailed"],
     "created": ["created", "create date", "created on", "date added", "added", "created date",
                 "connected on", "creation date"],
     "edited": ["edit date", "modified", "last modified", "updated", "last updated"],

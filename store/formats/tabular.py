@@ -288,12 +288,14 @@ class RowMapper:
             rec.extra[self.labels.get("edited", "Edit Date")] = parsed["edited"].isoformat()
         for field, kind, outcome in (("last_reach", "call", "reached"),
                                      ("last_attempt", "call", "attempt"),
-                                     ("last_meeting", "meeting", "held")):
+                                     ("last_meeting", "meeting", "held"),
+                                     ("last_email", "email", "sent")):
             if field in parsed:
                 rec.activities.append(Activity(kind, outcome, parsed[field]))
         if results:
-            if rec.activities:
-                max(rec.activities, key=lambda a: a.day).note = results
+            talks = [a for a in rec.activities if a.kind != "email"]  # Last Results: a call or meeting
+            if talks:
+                max(talks, key=lambda a: a.day).note = results
             else:
                 day = parsed.get("edited") or parsed.get("created")
                 if day:
