@@ -52,6 +52,9 @@ class RestoreResult:
     backup: BackupResult | None  # the current database, saved before the restore
     contacts: int
     activities: int
+    #: Ctrl-C came while the backup was being copied in: too late to stop,
+    #: so it was held back and the restore completed
+    late_interrupt: bool = False
 
     def as_dict(self) -> dict:
         return {"backup_of_current": self.backup.as_dict() if self.backup else None,
@@ -238,6 +241,7 @@ class BackupMixin:
         one (verified) to ``backup_dir`` (default :meth:`backup_dir`).
         ``backup_current=False`` is for a database just created to restore
         into, which holds nothing to save."""
+        from .db import _interrupt_deferred
         from .schema import STEP_NAMES, expected_tables
 
         source_path = Path(path).expanduser()
@@ -279,17 +283,20 @@ class BackupMixin:
                 with self.transaction() as conn:
                     saved = self._write_backup(self._backup_path(directory), _counts(conn))
             generation = self.generation()
-            try:
-                src.backup(self.conn)
-            except sqlite3.Error as exc:
-                kept = f"; the database as it was is saved in {saved.path}" if saved else ""
-                raise StoreError(f"could not restore {source_path} ({exc}){kept}") from None
+            # from the first page copied on, a stop would leave half of each
+            # database: Ctrl-C waits until the restore is whole
+            with _interrupt_deferred() as interrupted:
+                try:
+                    src.backup(self.conn)
+                except sqlite3.Error as exc:
+                    kept = f"; the database as it was is saved in {saved.path}" if saved else ""
+                    raise StoreError(f"could not restore {source_path} ({exc}){kept}") from None
+                self._statuses = None
+                self._status2 = None
+                # a new generation: undo steps recorded before name rows by
+                # ids that the restored database may give to other rows
+                self.conn.execute(f"PRAGMA user_version = {max(generation, self.generation()) + 1}")
+                self._migrate(self.conn)  # a backup from an older version is brought up to date
         finally:
             src.close()
-        self._statuses = None
-        self._status2 = None
-        # a new generation: undo steps recorded before name rows by ids that
-        # the restored database may give to other rows
-        self.conn.execute(f"PRAGMA user_version = {max(generation, self.generation()) + 1}")
-        self._migrate(self.conn)  # a backup from an older version is brought up to date
-        return RestoreResult(saved, *counts)
+        return RestoreResult(saved, *counts, late_interrupt=bool(interrupted))

@@ -296,3 +296,49 @@ def test_an_export_imported_elsewhere_keeps_each_contacts_place_in_the_plan(db, 
     assert plan(fresh) == plan(db)
     # Ann: e-mailed 2026-12-01, Key Client every 30 days → next e-mail 2026-12-31
     assert plan(fresh)["Ann Lee"][6] == "2026-12-31"
+
+
+def test_restore_over_a_damaged_database_says_how_and_then_works(db, tmp_path):
+    backup = tmp_path / "b.db"
+    assert run("backup", str(backup), db=db).returncode == 0
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    result = run("restore", str(backup), db=broken)
+    assert_clean_error(result)
+    assert f"move that file away first (e.g. mv '{broken}' '{broken}.old')" in result.stderr
+    assert broken.read_bytes().startswith(b"SQLite format 3\x00\xff")  # left as it was
+    broken.rename(tmp_path / "broken.db.old")
+    assert run("restore", str(backup), db=broken).returncode == 0
+    assert set(ids(broken)) == set(ids(db))
+
+
+def test_ctrl_c_while_a_backup_is_copied_in_waits_for_the_whole_restore(db, tmp_path, monkeypatch):
+    """From the first page copied, stopping would leave a mix of both
+    databases: the interrupt is held back and reported."""
+    import signal
+
+    import store.backup as backup_module
+
+    backup = tmp_path / "b.db"
+    assert run("backup", str(backup), db=db).returncode == 0
+    real_open = backup_module._open_readonly
+
+    class InterruptedCopy:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def backup(self, target):
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the copy starts
+            self.conn.backup(target)
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+    monkeypatch.setattr(backup_module, "_open_readonly", lambda path: InterruptedCopy(real_open(path)))
+    with Store(db, today=TODAY) as s:
+        before = s.count_contacts()
+        s.set_status([ids(db)["Ann Lee"]], "d")
+        s.purge(backup_dir=tmp_path)
+        result = s.restore(backup, backup_dir=tmp_path)  # no KeyboardInterrupt raised
+        assert result.late_interrupt
+        assert s.count_contacts() == before

@@ -504,10 +504,21 @@ def restore_cmd(state: Context, file: Path, backup_dir: Path | None) -> None:
 
     With no database yet (a new machine), the backup becomes the database."""
     fresh = not state.db_path.exists() or state.db_path.stat().st_size == 0
-    result = state.store().restore(file, backup_dir=backup_dir, backup_current=not fresh)
+    try:
+        store = state.store()
+    except StoreError as exc:
+        # a damaged database, or one of a newer version, is what a restore is
+        # often for; it is never moved or overwritten without being asked
+        raise StoreError(f"{exc}. To put the backup in its place, move that file away first "
+                         f"(e.g. mv '{state.db_path}' '{state.db_path}.old'), then run restore "
+                         "again: with no database there, the backup becomes the database") from None
+    result = store.restore(file, backup_dir=backup_dir, backup_current=not fresh)
     if result.backup is not None:
         click.echo(f"current database saved to {result.backup.path}")
     click.echo(f"restored {file}: {result.contacts:,} contacts, {result.activities:,} history rows")
+    if result.late_interrupt:
+        click.echo("Ctrl-C came while the backup was being copied in, too late to stop it: "
+                   "the restore is complete", err=True)
 
 
 @cli.command("purge")
