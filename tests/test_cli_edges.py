@@ -115,6 +115,11 @@ def test_contacts_xlsx_cells_are_text_formatted(db, tmp_path):
     (("config", "email_subject", "Hi {first_name"), "without its pair"),
     (("config", "email_template", "  "), "needs some text"),
     (("backup", "no-such-folder/b.db"), "does not exist"),
+    # numbers SQLite cannot hold, and codecs that are no text encoding
+    (("set-status", "99999999999999999999", "k"), "too large a number"),
+    (("log", "99999999999999999999", "call", "--outcome", "reached"), "too large a number"),
+    (("undo", "99999999999999999999"), "is not in the range"),
+    (("changes", "--limit", "99999999999999999999"), "is not in the range"),
 ])
 def test_bad_values_are_refused_in_one_line(db, args, needle):
     before = dump(db)
@@ -342,3 +347,46 @@ def test_ctrl_c_while_a_backup_is_copied_in_waits_for_the_whole_restore(db, tmp_
         result = s.restore(backup, backup_dir=tmp_path)  # no KeyboardInterrupt raised
         assert result.late_interrupt
         assert s.count_contacts() == before
+
+
+def test_a_header_like_a_formula_survives_an_export_and_a_reimport(tmp_path):
+    db = tmp_path / "h.db"
+    src = tmp_path / "in.csv"
+    src.write_text('Name,E-mail,"=HYPERLINK(""x"")"\r\nAnn Lee,ann@x.test,site\r\n', encoding="utf-8")
+    assert run("import", str(src), db=db).returncode == 0
+    out = tmp_path / "all.csv"
+    assert run("export", str(out), db=db).returncode == 0
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8-sig")  # guarded in the file
+    result = run("import", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    assert "unchanged:    1" in result.stdout
+    with Store(db, today=TODAY) as s:
+        [ann] = s.contacts()
+        assert ann["extra"] == {'=HYPERLINK("x")': "site"}
+
+
+def test_a_workbook_whose_sheet_is_cut_short_is_one_clean_error(db, tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    assert run("export", str(good), db=db).returncode == 0
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(cut, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[:len(data) // 2]  # the XML stops in the middle of a row
+            zout.writestr(item, data)
+    before = dump(db)
+    result = run("import", str(cut), db=db)
+    assert_clean_error(result)
+    assert "cannot be read: the workbook is damaged" in result.stderr
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "idna"])
+def test_a_codec_that_is_no_text_encoding_is_refused(db, tmp_path, codec):
+    before = dump(db)
+    result = run("import", str(tmp_path / "people.csv"), "--encoding", codec, db=db)
+    assert_clean_error(result, f"{codec!r} is not a text encoding")
+    assert dump(db) == before

@@ -349,7 +349,7 @@ def set_status2_cmd(state: Context, contact_id: str, value: str) -> None:
 
 
 @cli.command("undo")
-@click.argument("change_id", type=int, required=False)
+@click.argument("change_id", type=click.IntRange(min=1, max=2**63 - 1), required=False)
 @click.pass_obj
 def undo_cmd(state: Context, change_id: int | None) -> None:
     """Undo the last recorded status or status 2 change (or CHANGE_ID from
@@ -363,7 +363,7 @@ def undo_cmd(state: Context, change_id: int | None) -> None:
 
 
 @cli.command("changes")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1, max=2**63 - 1),
               help="How many to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
@@ -548,6 +548,10 @@ def purge_cmd(state: Context, yes: bool, backup_dir: Path | None) -> None:
     click.echo(f"deleted {result.contacts:,} contact(s) and {result.activities:,} history row(s)")
 
 
+#: The largest number SQLite stores as an integer (ids and counts beyond it cannot exist).
+SQLITE_INT_MAX = 2**63 - 1
+
+
 def _contact_id(value: str) -> int:
     try:
         number = int(value)
@@ -556,6 +560,9 @@ def _contact_id(value: str) -> int:
                                  "'dailyreach contacts')", param_hint="CONTACT_ID") from None
     if number < 1:
         raise click.BadParameter(f"{value!r} is not a contact id", param_hint="CONTACT_ID")
+    if number > SQLITE_INT_MAX:
+        raise click.BadParameter(f"no contact has the id {value} (too large a number)",
+                                 param_hint="CONTACT_ID")
     return number
 
 

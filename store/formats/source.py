@@ -177,6 +177,10 @@ def _use_encoding(src: Source, name: str) -> None:
         info = codecs.lookup(name)
     except LookupError:
         raise StoreError(f"unknown encoding {name!r} (try utf-8, cp1252, latin-1, utf-16)") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("rot-13", "idna", "punycode"):
+        # Python's codecs also hold transforms (base64, zlib, rot13) and the
+        # domain-name codecs: none is how a file's text is written
+        raise StoreError(f"{name!r} is not a text encoding (try utf-8, cp1252, latin-1, utf-16)")
     src.encoding = info.name
     src.encoding_label = info.name
     if info.name.startswith(("utf-16", "utf-32")):

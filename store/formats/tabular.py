@@ -377,7 +377,8 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
             row = next(reader)
             if not any(cell.strip() for cell in row):
                 continue
-            row = [clean(cell).strip() for cell in row]
+            # (a header the export guarded against formulas, like its cells)
+            row = [_unquote(clean(cell).strip()) for cell in row]
             guess = profile if profile not in (None, "csv") else detect_profile(row)
             cols = map_columns(row, guess, None)
             if has_contact_columns(cols) or (overrides and _mentions(row, overrides)):
@@ -526,7 +527,7 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
                      "(choose one with --sheet NAME)")
     else:
         elsewhere = ""
-    rows = (_xlsx_values(row) for row in wb[chosen].iter_rows())
+    rows = _sheet_rows(wb[chosen], src, chosen)
     header, header_line = None, 0
     columns: list[Column] = []
     filled = False
@@ -585,6 +586,17 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
         wb.close()
 
     return records(), mapper, lambda: progress[0]
+
+
+def _sheet_rows(ws, src: Source, name: str) -> Iterator[list]:
+    """The sheet's rows as values; a sheet whose XML is damaged (cut short,
+    not well-formed) is one clear error, not the parser's exception."""
+    try:
+        for row in ws.iter_rows():
+            yield _xlsx_values(row)
+    except Exception as exc:  # the XML parser and openpyxl raise many types
+        raise src.error(f"sheet {name!r} cannot be read: the workbook is damaged "
+                        f"({type(exc).__name__}: {exc})") from None
 
 
 # A cell whose whole content is a formula with no saved result: the
