@@ -191,7 +191,8 @@ class HistoryMixin:
     # ------------------------------------------------------------ undo
     _UNDOABLE = ("undoes IS NULL AND undone_by IS NULL"
                  " AND EXISTS (SELECT 1 FROM activities a WHERE a.batch_id = b.id"
-                 "             UNION ALL SELECT 1 WHERE b.map_raw_norm IS NOT NULL)")
+                 "             UNION ALL SELECT 1 WHERE b.map_raw_norm IS NOT NULL"
+                 "             OR b.map_changes IS NOT NULL)")
 
     def batches(self, limit: int = 20) -> list[Batch]:
         """The latest recorded changes, newest first."""
@@ -221,13 +222,31 @@ class HistoryMixin:
             OR (a.kind = 'status2' AND coalesce(c.status2, '') = coalesce(a.new_value, '')))
         ORDER BY a.id"""
 
+    @staticmethod
+    def _map_entries(row) -> list[tuple[str, int | None, int | None]]:
+        """The remembered raw-status mappings a batch changed: (raw_norm,
+        status id before, status id after), None meaning no mapping."""
+        entries = []
+        if row["map_raw_norm"] is not None:  # a clean-up's one mapping
+            entries.append((row["map_raw_norm"], row["map_before"], row["map_after"]))
+        if row["map_changes"]:  # an import's
+            entries += [(norm, before, after) for norm, before, after in json.loads(row["map_changes"])]
+        return entries
+
+    def _standing_maps(self, conn: sqlite3.Connection, row) -> list[tuple[str, int | None]]:
+        """The batch's mappings that still stand as it left them, with the
+        status id each had before (the others were changed again since)."""
+        standing = []
+        for norm, before, after in self._map_entries(row):
+            current = conn.execute("SELECT status_id FROM status_map WHERE raw_norm = ?",
+                                   [norm]).fetchone()
+            if (current[0] if current else None) == after:
+                standing.append((norm, before))
+        return standing
+
     def _map_revertible(self, conn: sqlite3.Connection, row) -> bool:
-        """Does the batch's clean-up mapping still stand as it left it?"""
-        if row["map_raw_norm"] is None:
-            return False
-        current = conn.execute("SELECT status_id FROM status_map WHERE raw_norm = ?",
-                               [row["map_raw_norm"]]).fetchone()
-        return (current[0] if current else None) == row["map_after"]
+        """Does a mapping the batch made still stand as it left it?"""
+        return bool(self._standing_maps(conn, row))
 
     def _can_revert(self, conn: sqlite3.Connection, row) -> bool:
         return (conn.execute(f"SELECT 1 FROM ({self._REVERTIBLE}) LIMIT 1",
@@ -300,12 +319,13 @@ class HistoryMixin:
                 changes = self._apply_status2(conn, ids, old, source=source, note="undo",
                                               batch=undo_batch)
                 reverted += [c.contact_id for c in changes]
-            # A clean-up mapping: put the remembered mapping back as it was.
-            if self._map_revertible(conn, row):
-                conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [row["map_raw_norm"]])
-                if row["map_before"] is not None and row["map_before"] in statuses:
+            # Mappings of raw status values (a clean-up's, an import's): put
+            # the remembered ones back as they were.
+            for norm, before in self._standing_maps(conn, row):
+                conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [norm])
+                if before is not None and before in statuses:
                     conn.execute("INSERT INTO status_map (raw_norm, status_id) VALUES (?, ?)",
-                                 [row["map_raw_norm"], row["map_before"]])
+                                 [norm, before])
             conn.execute("UPDATE change_batches SET undone_by = ? WHERE id = ?",
                          [undo_batch, batch])
         unique = tuple(dict.fromkeys(reverted))

@@ -271,6 +271,7 @@ class _Merge:
         self.unmapped: Counter = Counter()
         self.seen: set[int] = set()
         self.kept_edits = 0  # values changed by hand that the file's old ones did not undo
+        self.map_changes = 0  # remembered raw-status mappings this import changed
         self.first_lines: dict[int, int] = {}  # existing contacts this import already merged into
         self.batch: int | None = None  # the change batch of status changes to stored contacts
         listed = store.status2_values()
@@ -289,10 +290,12 @@ class _Merge:
             return
         n = self.conn.execute("SELECT count(*) FROM activities WHERE batch_id = ?",
                               [self.batch]).fetchone()[0]
+        what = [f"status of {n:,} contact(s)"] if n or not self.map_changes else []
+        if self.map_changes:
+            what.append(f"{self.map_changes} raw status mapping(s)")
         self.conn.execute(
             "UPDATE change_batches SET label = ? WHERE id = ?",
-            [f"import of {os.path.basename(self.report.file)}: status of {n:,} contact(s)",
-             self.batch])
+            [f"import of {os.path.basename(self.report.file)}: {', '.join(what)}", self.batch])
 
     # ----------------------------------------------------------- statuses
     def resolve_status2(self, rec: Record) -> None:
@@ -343,12 +346,19 @@ class _Merge:
         if not self.chosen:
             return
         conn = self.conn
+        changed = []
         for norm, status_id in self.chosen.items():
+            if self.remembered.get(norm) != status_id:
+                changed.append([norm, self.remembered.get(norm), status_id])
             if status_id is None:
                 conn.execute("DELETE FROM status_map WHERE raw_norm = ?", [norm])
             else:
                 conn.execute("INSERT OR REPLACE INTO status_map (raw_norm, status_id) VALUES (?, ?)",
                              [norm, status_id])
+        if changed:  # the import's undo forgets them again
+            self.map_changes = len(changed)
+            conn.execute("UPDATE change_batches SET map_changes = ? WHERE id = ?",
+                         [json.dumps(changed), self.status_batch()])
         wanted = {norm: sid for norm, sid in self.chosen.items() if sid is not None}
         if not wanted:
             return

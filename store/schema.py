@@ -17,7 +17,7 @@ MIGRATION_SET = "dailyreach"
 STEP_NAMES = (
     "m001_initial", "m002_queue_indexes", "m002a_activities_by_time",
     "m004_history_batches_status2", "m005_outcomes_snooze",
-    "m006_searchable_text", "m006_fts", "m007_sort_whole_names", "m008_id_floor",
+    "m006_searchable_text", "m006_fts", "m007_sort_whole_names", "m008_id_floor_import_maps",
 )
 
 
@@ -291,18 +291,25 @@ def build_migrations():
                    if (new := sort_name(None, None, name, company)) != old]
         db.conn.executemany("UPDATE contacts SET sort_name = ? WHERE id = ?", changed)
 
-    @migrations(name="m008_id_floor")
-    def m008_id_floor(db):
+    @migrations(name="m008_id_floor_import_maps")
+    def m008_id_floor_import_maps(db):
         # SQLite gives a new row the highest id + 1, so after a purge deleted
         # the newest contacts their ids went to the next ones added, and a
         # window still showing a purged contact changed the newcomer.  A
         # purge now notes the highest contact id first; new contacts are
         # numbered above it (store.db.next_contact_id).
+        #
+        # An import remembers how it classified raw status values; undoing
+        # the import must forget them again, or the next import of the file
+        # repeats what was undone.  map_changes holds the import's
+        # [raw_norm, status id before, status id after] triples (a clean-up
+        # batch keeps its single mapping in map_raw_norm / map_before / map_after).
         _statements(db, [
             """CREATE TABLE id_floor (
                 tbl TEXT PRIMARY KEY,
                 last_id INTEGER NOT NULL
             )""",
+            "ALTER TABLE change_batches ADD COLUMN map_changes TEXT",
         ])
 
     return migrations

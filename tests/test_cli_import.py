@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from store import Store
+
+from conftest import FIXTURES, TODAY
 
 REAL = FIXTURES / "real"
 BROKEN = REAL / "monicahq__monica__broken_vcard_stub.vcard"
@@ -154,3 +156,39 @@ def test_killed_import_leaves_the_database_as_it_was(tmp_path):
     assert rows(db) == before
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_undoing_an_import_forgets_the_status_mappings_it_made(tmp_path):
+    """Else the next import of the file repeats what was undone; and a
+    mapping can be forgotten from the command line with RAW=-."""
+    db = tmp_path / "maps.db"
+    first = tmp_path / "first.csv"
+    first.write_text("Name,E-mail,ID/Status\r\nAnn Lee,ann@x.test,Prosp.\r\nBo Bell,bo@x.test,Customer\r\n",
+                     encoding="utf-8")
+    assert run("import", str(first), db=db).returncode == 0
+
+    def keys():
+        with Store(db, today=TODAY) as s:
+            return {c["name"]: c["status_key"] for c in s.contacts()}
+
+    assert keys() == {"Ann Lee": None, "Bo Bell": None}
+    result = run("import", str(first), "--status", "Prosp.=p", "--status", "Customer=k", db=db)
+    assert result.returncode == 0, result.stderr
+    assert keys() == {"Ann Lee": "P", "Bo Bell": "K"}
+    result = run("undo", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "2 raw status mapping(s)" in result.stdout
+    assert keys() == {"Ann Lee": None, "Bo Bell": None}
+    assert run("import", str(first), db=db).returncode == 0  # nothing remembered any more
+    assert keys() == {"Ann Lee": None, "Bo Bell": None}
+    # remembered again, then forgotten with RAW=-: a new contact with the value stays unclassified
+    assert run("import", str(first), "--status", "Prosp.=p", db=db).returncode == 0
+    second = tmp_path / "second.csv"
+    second.write_text("Name,E-mail,ID/Status\r\nCy Cole,cy@x.test,Prosp.\r\n", encoding="utf-8")
+    result = run("import", str(second), "--status", "Prosp.=-", db=db)
+    assert result.returncode == 0, result.stderr
+    assert keys()["Cy Cole"] is None
+    third = tmp_path / "third.csv"
+    third.write_text("Name,E-mail,ID/Status\r\nDi Dunn,di@x.test,Prosp.\r\n", encoding="utf-8")
+    assert run("import", str(third), db=db).returncode == 0
+    assert keys()["Di Dunn"] is None and keys()["Ann Lee"] == "P"

@@ -346,10 +346,11 @@ def test_an_import_that_classifies_stored_contacts_is_one_undoable_change(messy)
     assert (messy.contact(una)["status_key"], messy.contact(uri)["status_key"]) == ("P", "P")
     newest = messy.batches(1)[0]
     assert (newest.label, newest.source, newest.contacts) == (
-        "import of again.csv: status of 2 contact(s)", "import", 2)
+        "import of again.csv: status of 2 contact(s), 1 raw status mapping(s)", "import", 2)
     result = messy.undo()
     assert (result.batch, result.reverted) == (newest.id, 2)
     assert (messy.contact(una)["status_key"], messy.contact(uri)["status_key"]) == (None, None)
+    assert messy.conn.execute("SELECT count(*) FROM status_map").fetchone()[0] == 0  # forgotten too
     assert messy.contact(contact_id(messy, "Kim Key"))["status_key"] == "S"  # not touched
 
 

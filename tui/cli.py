@@ -90,7 +90,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
               help="Read dates like 03/04/2021 as month/day (mdy) or day/month (dmy); "
                    "decided from the file's dates unless given.")
 @click.option("--status", "status_pairs", metavar="'RAW=KEY'", multiple=True,
-              help="Classify a raw status value, e.g. --status 'Prosp.=p' (remembered for later imports).")
+              help="Classify a raw status value, e.g. --status 'Prosp.=p' (remembered for later "
+                   "imports; 'Prosp.=-' leaves it unclassified and forgets it).")
 @click.option("--dry-run", is_flag=True, help="Report what the import would do; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
@@ -108,7 +109,9 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
         raw, sep, key = pair.rpartition("=")
         if not sep or not raw.strip():
             raise StoreError(f"--status {pair!r}: expected 'Raw value=KEY'")
-        statuses[raw] = key.strip() or None
+        key = key.strip()
+        # '-' (or '?', or nothing): leave unclassified, and forget a remembered mapping
+        statuses[raw] = None if key in ("", "-", "?") else key
     options = ReadOptions(format=fmt, encoding=encoding, sheet=sheet,
                           mapping=parse_map_option(mapping), date_order=date_order,
                           status_map=statuses)
