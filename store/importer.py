@@ -987,7 +987,8 @@ def workbook_sheets(path: str | os.PathLike) -> list[str]:
     from .formats.tabular import zip_members
 
     try:
-        if "xl/workbook.xml" not in zip_members(path):
+        # only a regular file is opened: a FIFO would block, /dev/zero never ends
+        if not Path(path).expanduser().is_file() or "xl/workbook.xml" not in zip_members(path):
             return []
         from openpyxl import load_workbook
 

@@ -281,3 +281,39 @@ async def test_import_screen_f9_on_a_csv_says_there_is_no_sheet(tmp_path):
         assert screen.sheet is None and isinstance(app.screen, ImportScreen)  # not the day screen
         assert any("several sheets" in n.message for n in app._notifications)
     store.close()
+
+
+async def test_a_fifo_or_device_read_after_a_file_is_refused_at_once(tmp_path):
+    """The sheet check opened any path: a FIFO blocked its thread for good
+    (and with it quitting), /dev/zero was read without end."""
+    import os
+    import threading
+
+    from store import workbook_sheets
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    found: list = []
+    reader = threading.Thread(target=lambda: found.append(workbook_sheets(fifo)), daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # unblock it, so the test run can end
+        with open(fifo, "wb"):
+            pass
+    assert found == [[]]
+    path = tmp_path / "contacts.csv"
+    path.write_text("Name,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        box = screen.query_one("#import-path")
+        for target, reason in ((path, "1 row"), (fifo, "only regular files"),
+                               (path, "1 row"), ("/dev/zero", "only regular files")):
+            box.value = str(target)  # as pasted (typing each long path takes seconds)
+            await pilot.press("enter")
+            await wait_idle(app, pilot, screen)
+            assert reason in str(screen.query_one("#import-info").render()), target
