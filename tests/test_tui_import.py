@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from store import Store
 from tui.app import DailyReachApp, ImportScreen, QueueScreen
 from tui.widgets import RowList
@@ -13,6 +15,18 @@ SIZE = (120, 36)
 
 def rows(lst: RowList) -> list:
     return [lst.row_at(i) for i in range(lst.row_count)]
+
+
+@asynccontextmanager
+async def import_screen(tmp_path):
+    """The app on a new database, with Ctrl+O pressed: (store, app, pilot, screen)."""
+    store = Store(tmp_path / "tui.db", today=TODAY)
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        yield store, app, pilot, app.screen
 
 
 async def wait_idle(app, pilot, screen) -> None:
@@ -33,13 +47,7 @@ async def test_import_screen_preview_map_statuses_and_import(tmp_path):
                     "Bo Bell,bo@x.test,Prosp.,blue\r\n"
                     "Cy Cole,cy@x.test,Key Client,red\r\n"
                     "Di Dunn,di@x.test,Trade Show,\r\n", encoding="utf-8")
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         assert isinstance(screen, ImportScreen)
         await pilot.press(*str(path), "enter")
         await wait_idle(app, pilot, screen)
@@ -121,13 +129,7 @@ async def test_browse_for_the_file_with_the_keyboard(tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "a-contacts.csv").write_text("Name,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         await pilot.press(*str(folder), "ctrl+o")
         await pilot.pause(0.5)
         from textual.widgets import DirectoryTree
@@ -145,12 +147,7 @@ async def test_typing_a_second_path_after_reading_classifies_nothing(tmp_path):
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text("Contact,E-mail,ID/Status\r\nAnn Lee,ann@x.test,Prosp.\r\n", encoding="utf-8")
     second.write_text("Contact,E-mail\r\nBo Bell,bo@x.test\r\n", encoding="utf-8")
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         await pilot.press(*str(first), "enter")
         await wait_idle(app, pilot, screen)
         await pilot.press("ctrl+u", *str(second), "enter")
@@ -162,12 +159,7 @@ async def test_typing_a_second_path_after_reading_classifies_nothing(tmp_path):
 async def test_a_new_reading_drops_the_last_summary(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("Contact,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         await pilot.press(*str(path), "enter")
         await wait_idle(app, pilot, screen)
         await pilot.press("ctrl+s")
@@ -203,12 +195,7 @@ async def test_esc_stops_a_running_import_and_nothing_is_written(tmp_path):
     path = tmp_path / "big.csv"
     lines = ["Contact,E-mail"] + [f"Person {i},p{i}@x.test" for i in range(80000)]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         await pilot.press(*str(path), "enter")
         await wait_idle(app, pilot, screen)
         await pilot.press("ctrl+s")
@@ -234,13 +221,7 @@ async def test_import_screen_f9_chooses_the_sheet_of_a_workbook(tmp_path):
     leads.append(["Ben Brook", "ben@brook.test", "Brook Tea"])
     path = tmp_path / "leads.xlsx"
     wb.save(path)
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         await pilot.press(*str(path), "enter")
         await wait_idle(app, pilot, screen)
         # the first sheet holds no contacts: said so, with the way out
@@ -267,13 +248,7 @@ async def test_import_screen_f9_chooses_the_sheet_of_a_workbook(tmp_path):
 async def test_import_screen_f9_on_a_csv_says_there_is_no_sheet(tmp_path):
     path = tmp_path / "one.csv"
     path.write_text("Name,Email\r\nAna Ortiz,ana@ortiz.test\r\n", encoding="utf-8")
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         await pilot.press(*str(path), "enter")
         await wait_idle(app, pilot, screen)
         await pilot.press("f9")
@@ -303,13 +278,7 @@ async def test_a_fifo_or_device_read_after_a_file_is_refused_at_once(tmp_path):
     assert found == [[]]
     path = tmp_path / "contacts.csv"
     path.write_text("Name,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
-    store = Store(tmp_path / "tui.db", today=TODAY)
-    app = DailyReachApp(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        screen = app.screen
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
         box = screen.query_one("#import-path")
         for target, reason in ((path, "1 row"), (fifo, "only regular files"),
                                (path, "1 row"), ("/dev/zero", "only regular files")):
