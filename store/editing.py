@@ -72,8 +72,29 @@ def _as_text(value) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _editable(row: dict) -> dict:
+    """A contacts row with its lists and extra data decoded as edits see them."""
+    current = dict(row)
+    for key in ("emails", "phones"):
+        # the import's normalized phone ("norm") is derived data, not
+        # something the user edits: compare without it
+        current[key] = [{k: v for k, v in e.items() if k != "norm"}
+                        for e in json.loads(current[key] or "[]")]
+    current["extra"] = json.loads(current["extra"] or "{}")
+    return current
+
+
 class EditingMixin:
     """Field edits, hand-added contacts, duplicate checks (mixed into ``Store``)."""
+
+    def editable_fields(self, contact_id: int) -> dict:
+        """A contact's editable fields as ``update_contact`` takes them, so
+        that passing some of them back restores those fields."""
+        row = self.conn.execute("SELECT * FROM contacts WHERE id = ?", [contact_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no contact with id {contact_id}")
+        current = _editable(dict(row))
+        return {k: current[k] for k in EDITABLE}
 
     def _derived_text(self, row: dict) -> dict:
         from .db import search_text, sort_name
@@ -103,13 +124,7 @@ class EditingMixin:
             row = conn.execute("SELECT * FROM contacts WHERE id = ?", [contact_id]).fetchone()
             if row is None:
                 raise StoreError(f"no contact with id {contact_id}")
-            current = dict(row)
-            for key in ("emails", "phones"):
-                # the import's normalized phone ("norm") is derived data, not
-                # something the user edits: compare without it
-                current[key] = [{k: v for k, v in e.items() if k != "norm"}
-                                for e in json.loads(current[key] or "[]")]
-            current["extra"] = json.loads(current["extra"] or "{}")
+            current = _editable(dict(row))
             changed = [k for k in EDITABLE if k in new and new[k] != current[k]
                        and not (k == "name" and new[k] is None and current[k] == "")]
             if not changed:

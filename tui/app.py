@@ -78,6 +78,12 @@ class Undo:
     batches: list[int] | None = None
     contact_id: int | None = None  # whose activity or snoozes
     generation: int | None = None  # Store.generation() when it was done
+    #: puts back what a screen changed (a contact edit, a plan or setting);
+    #: returns the contacts it touched, raises NothingToUndo when what it
+    #: changed has been changed again since
+    revert: Callable[[], list[int]] | None = None
+    #: a step Ctrl+Z cannot take back: says this instead of undoing an older one
+    refusal: str | None = None
 
 
 class DailyReachApp(App):
@@ -312,6 +318,43 @@ class DailyReachApp(App):
         step.generation = self.store.generation()
         self.undo_stack.append(step)
 
+    def record_edit(self, contact_id: int, before: dict, after: dict, label: str) -> None:
+        """Put a contact edit on the undo stack: ``before`` and ``after`` hold
+        the fields it changed.  Undo puts back each field still as the edit
+        left it (one changed again since stays)."""
+        def revert() -> list[int]:
+            try:
+                now = self.store.editable_fields(contact_id)
+            except StoreError:
+                raise NothingToUndo("the contact has been deleted since") from None
+            back = {k: before[k] for k in after if now.get(k) == after[k]}
+            if not back:
+                raise NothingToUndo("every field it changed has been changed again since")
+            self.store.update_contact(contact_id, back)
+            return [contact_id]
+
+        self.push_undo(Undo(label, contact_id=contact_id, revert=revert))
+
+    def record_setting(self, label: str, current: Callable[[], object], restore: Callable[[], None],
+                       after: object) -> None:
+        """Put a plan or setting change on the undo stack: ``restore`` puts
+        the old value back while ``current()`` still returns ``after``."""
+        def revert() -> list[int]:
+            try:
+                now = current()
+            except StoreError:
+                raise NothingToUndo("what it changed is gone") from None
+            if now != after:
+                raise NothingToUndo("it has been changed again since")
+            restore()
+            return []
+
+        self.push_undo(Undo(label, revert=revert))
+
+    def record_refusal(self, label: str, message: str) -> None:
+        """Something done that Ctrl+Z cannot take back (see Undo.refusal)."""
+        self.push_undo(Undo(label, refusal=message))
+
     def record_batches(self, label: str, batches: list[int]) -> None:
         """Put changes a screen made through the store on the undo stack."""
         if batches:
@@ -379,6 +422,12 @@ class DailyReachApp(App):
         passed: list[str] = []  # steps with nothing left to undo (deleted since…)
         while self.undo_stack:
             step = self.undo_stack.pop()
+            if step.refusal:
+                # the last thing done cannot be undone: say so, rather than
+                # quietly take back something older in its place
+                self.notify(step.refusal + " The next Ctrl+Z undoes what came before it.",
+                            severity="warning", markup=False)
+                return
             try:
                 done, contacts, left_alone = self._undo_step(step)
             except StoreError as exc:
@@ -418,6 +467,8 @@ class DailyReachApp(App):
             parts.append(lambda: self.store.delete_snoozes(step.snooze_ids, step.contact_id))
         for batch in reversed(step.batches or []):
             parts.append(lambda batch=batch: self.store.undo(batch))
+        if step.revert is not None:
+            parts.append(step.revert)
         for part in parts:
             try:
                 result = part()
@@ -427,6 +478,8 @@ class DailyReachApp(App):
             if isinstance(result, UndoResult):
                 contacts += result.contact_ids
                 left_alone += result.skipped
+            elif isinstance(result, list):
+                contacts += result
         return done, contacts, left_alone
 
     def action_undo_history(self) -> None:

@@ -162,16 +162,28 @@ class TemplateScreen(ModalScreen[bool]):
         subject = self.query_one("#template-subject", Input).value
         body = self.query_one("#template-body", TextArea).text
         store = self.app.store
+
+        def template() -> tuple[str, str]:
+            settings = store.settings()
+            return settings["email_subject"], settings["email_template"]
+
+        def put(subject: str, body: str) -> None:
+            store.set_setting("email_subject", subject)
+            store.set_setting("email_template", body)
+
+        old = template()
         try:
             # check both first, so a refused body never leaves a new subject
             check_template("subject", subject)
             check_template("body", body)
-            store.set_setting("email_subject", subject)
-            store.set_setting("email_template", body)
+            put(subject, body)
         except StoreError as exc:
             self.app.bell()
             self.query_one("#template-error", Static).update(Text(str(exc)))
             return
+        new = template()
+        if new != old:
+            self.app.record_setting("e-mail template", template, lambda: put(*old), new)
         self.notify("E-mail template saved.")
         self.dismiss(True)
 

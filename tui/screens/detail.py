@@ -293,16 +293,26 @@ class EditContactScreen(Screen):
             if self.contact_id is None:
                 new_id = self.store.add_contact(fields)
             else:
+                before = self.store.editable_fields(self.contact_id)
                 changed = self.store.update_contact(self.contact_id, fields)
+                after = self.store.editable_fields(self.contact_id)
         except StoreError as exc:
             self._problem(f"Not saved: {exc}")
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.app.pop_screen()
         if self.contact_id is None:
+            name = self.store.contact(new_id)["name"]
+            self.app.record_refusal(
+                f"add {name}",
+                f"Adding {name} is not undone by Ctrl+Z: give it the Delete status, then purge it.")
             self.notify("Contact added. A letter gives it a status.", markup=False)
             self.app.open_contact(new_id)
         else:
+            if changed:
+                self.app.record_edit(self.contact_id, {k: before[k] for k in changed},
+                                     {k: after[k] for k in changed},
+                                     f"edit {after['name']} ({', '.join(changed)})")
             self.notify(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.",
                         markup=False)
 

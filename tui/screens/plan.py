@@ -389,6 +389,16 @@ class RuleEditor(_Editor):
         except StoreError as exc:
             self.refuse(str(exc))
             return
+        def plan_of(status):
+            return (status.call_days, status.email_days, status.meaning)
+
+        if plan_of(before) != plan_of(after):
+            key = self.key
+            self.app.record_setting(
+                f"plan for {after.name}", lambda: plan_of(store.status_by_key(key)),
+                lambda: store.set_plan(key, call_days=before.call_days,
+                                       email_days=before.email_days, meaning=before.meaning),
+                plan_of(after))
         if (before.call_days, before.email_days) != (after.call_days, after.email_days):
             self.notify(f"{after.name}: call {_every(after.call_days)}, e-mail "
                         f"{_every(after.email_days)}; the queue follows the new plan.",
@@ -419,8 +429,10 @@ class SettingEditor(_Editor):
         self.set_focus(self.query_one("#value", Input))
 
     def action_save(self) -> None:
+        store, key = self.app.store, self.key
+        old = store.settings()[key]
         try:
-            self.app.store.set_setting(self.key, self.query_one("#value", Input).value)
+            store.set_setting(key, self.query_one("#value", Input).value)
         except StoreError as exc:
             # The store names the setting by its key (as the CLI's `config`
             # does); here it is called by the label on the screen.
@@ -429,4 +441,8 @@ class SettingEditor(_Editor):
                 message = f"{self.label}: {message[len(self.key) + 2:]}"
             self.refuse(message)
             return
+        new = store.settings()[key]
+        if new != old:
+            self.app.record_setting(f"{self.label}: {new}", lambda: store.settings()[key],
+                                    lambda: store.set_setting(key, old), new)
         self.dismiss(True)

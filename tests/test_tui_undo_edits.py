@@ -1,0 +1,153 @@
+"""Ctrl+Z takes back what was done last, whatever screen did it: a contact
+edit, a plan or capacity change, the e-mail template.  Before, these were
+not on the undo stack, so Ctrl+Z after an edit undid an older, unrelated
+action (an e-mail logged as bounced) and left the edit in place."""
+
+from __future__ import annotations
+
+from store import Store
+from tui.app import DailyReachApp, PlanScreen
+from tui.screens.detail import EditContactScreen
+
+from conftest import TODAY, contact_id
+
+SIZE = (120, 36)
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def latest(store: Store, cid: int) -> tuple:
+    row = store.history(cid)[0]
+    return row["kind"], row["outcome"], row["field"]
+
+
+def bounced(store: Store, cid: int) -> bool:
+    return ("email", "bounced") in [(h["kind"], h["outcome"]) for h in store.history(cid)]
+
+
+async def bounce_sams_email(app, pilot, store: Store) -> int:
+    """On the queue: Sam's due e-mail logged as bounced (key 1 on the e-mails)."""
+    sam = contact_id(store, "Sam Second")
+    await pilot.pause()
+    await pilot.press("tab", "1")
+    await pilot.pause()
+    assert latest(store, sam)[:2] == ("email", "bounced")
+    return sam
+
+
+async def edit_name(app, pilot, cid: int, typed: str) -> None:
+    app.open_contact(cid)
+    await pilot.pause()
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    assert isinstance(app.screen, EditContactScreen)
+    await pilot.press(*typed, "enter")  # the cursor starts at the end of the name
+    await pilot.pause()
+
+
+async def test_undo_after_an_edit_takes_back_the_edit_not_the_bounce_before_it(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        sam = await bounce_sams_email(app, pilot, small_store)
+        await edit_name(app, pilot, sam, " Jr")
+        assert small_store.contact(sam)["name"] == "Sam Second Jr"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert small_store.contact(sam)["name"] == "Sam Second"
+        # the bounce is still there, under the edit and its undoing
+        assert bounced(small_store, sam)
+        assert small_store.contact(sam)["next_email_due"] == "2020-01-01"  # still as bounced
+        await pilot.press("ctrl+z")  # the next one takes back the bounce
+        await pilot.pause()
+        assert not bounced(small_store, sam)
+        assert small_store.contact(sam)["name"] == "Sam Second"
+
+
+async def test_undo_of_an_edit_leaves_a_field_changed_again_since(small_store):
+    app = DailyReachApp(small_store)
+    pat = contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await edit_name(app, pilot, pat, " Jr")
+        # the CLI (another Store on the file) renames Pat again meanwhile
+        other = Store(small_store.path, today=TODAY)
+        other.update_contact(pat, {"name": "Patricia Prospect"})
+        other.close()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert small_store.contact(pat)["name"] == "Patricia Prospect"
+        assert any("Passed over" in m and "edit Pat Prospect Jr" in m for m in messages(app))
+
+
+async def test_undo_of_a_plan_change_puts_the_cadence_and_due_dates_back(small_store):
+    app = DailyReachApp(small_store)
+    pat = contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "enter")  # Prospect
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 3, *"300", "enter", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        assert small_store.status_by_key("P").call_days == 300
+        assert small_store.contact(pat)["next_call_due"] == "2027-02-25"  # May 1 + 300
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert small_store.status_by_key("P").call_days == 182
+        assert small_store.contact(pat)["next_call_due"] == "2026-10-30"  # May 1 + 182
+        # the plan table on screen shows the old cadence again
+        row = next(line for line in screen_lines(app) if "Prospect" in line and "182" in line)
+        assert "300" not in row
+
+
+async def test_undo_of_a_capacity_setting_and_of_the_template(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert small_store.settings()["calls_per_day"] == ""
+        await pilot.press("tab", "enter", "ctrl+u", "7", "enter")  # calls per day
+        await pilot.pause()
+        assert small_store.settings()["calls_per_day"] == "7"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert small_store.settings()["calls_per_day"] == ""
+        await pilot.press("f2", "tab", "ctrl+e", "ctrl+t")
+        await pilot.pause()
+        app.screen.query_one("#template-subject").value = "Hi {first_name}"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert small_store.settings()["email_subject"] == "Hi {first_name}"
+        await pilot.press("escape")  # in the e-mail, Ctrl+Z belongs to the text being written
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert small_store.settings()["email_subject"] == "A quick question, {first_name}"
+
+
+async def test_undo_after_adding_a_contact_says_so_and_undoes_nothing_older(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        sam = await bounce_sams_email(app, pilot, small_store)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"Nina New", "enter")
+        await pilot.pause()
+        assert [c["name"] for c in small_store.contacts() if c["name"] == "Nina New"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert any("Adding Nina New is not undone by Ctrl+Z" in m for m in messages(app))
+        assert [c["name"] for c in small_store.contacts() if c["name"] == "Nina New"]
+        assert latest(small_store, sam)[:2] == ("email", "bounced")  # not undone in its place
+        await pilot.press("ctrl+z")  # the next press goes on to the bounce
+        await pilot.pause()
+        assert not bounced(small_store, sam)
