@@ -482,6 +482,27 @@ async def test_every_bad_filter_is_named(messy):
         bar = str(app.screen.query_one("#topbar").render())
         assert "'Z'" in bar or "z" in bar
         assert "due:soon" in bar and "no status has the key" in bar
+        assert "0 of 8" in bar  # the count says the list is empty, not "8 contacts"
+
+
+async def test_a_filter_with_nothing_after_its_colon_asks_for_a_value(messy):
+    app = DailyReachApp(messy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "slash", *"status:", "enter")
+        await pilot.pause(0.3)
+        bar = str(app.screen.query_one("#topbar").render())
+        assert "status: needs a value after the colon" in bar and "0 of 8" in bar
+        assert app.screen.query_one("#contacts").row_count == 0
+        # "status: k" (a space after the colon) is the filter status:k
+        await pilot.press("slash", "ctrl+u", *"s: k", "enter")
+        await pilot.pause(0.3)
+        lst = app.screen.query_one("#contacts")
+        assert [lst.row_at(i)["name"] for i in range(lst.row_count)] == ["Kim Key"]
+        await pilot.press("slash", "ctrl+u", *"owner: due:today", "enter")
+        await pilot.pause(0.3)
+        bar = str(app.screen.query_one("#topbar").render())
+        assert "owner: needs a value" in bar  # due:today was not taken for the owner
 
 
 async def test_leaving_an_edit_form_with_changes_asks_first(messy):

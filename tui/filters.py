@@ -16,20 +16,34 @@ FILTERS = {"status": "status", "s": "status", "status2": "status2", "s2": "statu
            "owner": "owner", "o": "owner", "due": "due"}
 
 
+def _filter_name(token: str) -> str | None:
+    name, sep, _ = token.partition(":")
+    return FILTERS.get(name.lower()) if sep else None
+
+
 def parse_query(text: str) -> tuple[str, dict[str, str]]:
-    """Split the search box into plain search words and filters."""
+    """Split the search box into plain search words and filters.
+
+    ``status: k`` (a space after the colon) reads as ``status:k``; a filter
+    with nothing after it at all comes back with the value ``""``, for the
+    caller to ask for one (it filters nothing)."""
     try:
         tokens = shlex.split(text)
     except ValueError:  # an unbalanced quote: take the words as typed
         tokens = text.split()
     words, filters = [], {}
-    for token in tokens:
-        name, sep, value = token.partition(":")
-        if sep and name.lower() in FILTERS:
-            if value.strip():  # "status:" alone (half typed) filters nothing yet
-                filters[FILTERS[name.lower()]] = value.strip()
-        else:
+    i = 0
+    while i < len(tokens):
+        token, i = tokens[i], i + 1
+        name = _filter_name(token)
+        if name is None:
             words.append(token)
+            continue
+        value = token.partition(":")[2].strip()
+        if not value and i < len(tokens) and _filter_name(tokens[i]) is None:
+            value, i = tokens[i].strip(), i + 1
+        if value or name not in filters:
+            filters[name] = value
     return " ".join(words), filters
 
 

@@ -13,6 +13,12 @@ from store import SEARCH_COUNT_CAP, Store, StoreError, search_words
 
 from ..card import CardScreenMixin, ContactCard
 from ..filters import parse_query
+
+#: What each filter takes, for the message when one is typed without a value.
+EXAMPLES = {"status": "status:k, or status:? for unclassified",
+            "status2": "status2:web, or status2:- for none",
+            "owner": 'owner:"Dana W", or owner:- for none',
+            "due": "due:today or due:overdue"}
 from ..keys import CARD_BINDINGS, CONTACTS_BINDINGS
 from ..safe import row, safe, widths
 from ..widgets import Line, RowList
@@ -73,6 +79,10 @@ class ContactsScreen(CardScreenMixin, Screen):
         self.search, filters = parse_query(text)
         problems = []
         for name in list(filters):
+            if not filters[name]:
+                del filters[name]
+                problems.append(f"{name}: needs a value after the colon ({EXAMPLES[name]})")
+                continue
             try:
                 self._check(name, filters[name], check)
             except StoreError as exc:
@@ -166,7 +176,7 @@ class ContactsScreen(CardScreenMixin, Screen):
                 lst.cursor = index
         total = self.store.count_contacts()
         shown = lst.row_count
-        narrowed = bool(self.search or self.filters)
+        narrowed = bool(self.search or self.filters or self.problem)
         bar = Text.assemble(
             (" dailyreach ", "bold reverse"), "  ", ("Contacts", "bold"), "   ",
             (f"{shown:,}+ of {total:,} (the first {shown:,} listed; add a word to narrow)"
