@@ -6,6 +6,8 @@ from __future__ import annotations
 import stat
 from datetime import date
 
+from textual.widgets import Static
+
 from store.importer import ImportReport, import_records
 from tui.app import ComposeScreen, DailyReachApp, DayScreen, PlanScreen, QueueScreen
 from tui.widgets import RowList
@@ -251,6 +253,45 @@ async def test_compose_copy_and_mark_sent(small_store):
             "email", "sent", "A quick question, Sam")
         assert small_store.contact(sam)["next_email_due"] == "2027-03-03"  # Dec 3 + 90
         assert app.screen.query_one("#emails", RowList).row_count == 0
+
+
+async def test_leaving_an_email_written_in_asks_first(small_store):
+    from tui.screens.confirm import ConfirmScreen
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "ctrl+e")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing written: back at once
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("end", *" See you Tuesday.")
+        written = app.screen.body
+        for leave in ("escape", "f3"):
+            await pilot.press(leave)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "What you wrote in it is lost" in str(app.screen.query_one(Static).render())
+            await pilot.press("escape")  # no: back to the e-mail, text kept
+            await pilot.pause()
+            assert isinstance(app.screen, ComposeScreen) and app.screen.body == written
+        # a new template leaves this e-mail as written, and says so
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        app.screen.query_one("#template-subject").value = "Hello {first_name}"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen) and app.screen.body == written
+        assert app.screen.subject == "A quick question, Sam"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # yes: leave, nothing recorded
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert small_store.history(contact_id(small_store, "Sam Second"))[0]["kind"] != "email"
 
 
 async def test_mail_client_and_its_fallback(small_store, monkeypatch):

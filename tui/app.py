@@ -560,8 +560,9 @@ class DailyReachApp(App):
                     self.pop_screen()
                     self._switch(screen_type)
 
-            self.push_screen(screen_class("ConfirmScreen")(Text("Leave this form without saving? What you "
-                                                "typed is lost.", style="bold")), answer)
+            question = getattr(self.screen, "LEAVE_QUESTION",
+                               "Leave this form without saving? What you typed is lost.")
+            self.push_screen(screen_class("ConfirmScreen")(Text(question, style="bold")), answer)
             return
         if isinstance(self.screen, screen_class("HelpScreen")):
             self.pop_screen()

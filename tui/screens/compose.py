@@ -16,6 +16,7 @@ from store.mail import PLACEHOLDERS, as_text, check_template, mailto_url
 from ..compose import copy_text, filled_email, open_mail_client, save_draft
 from ..keys import COMPOSE_BINDINGS
 from ..safe import safe
+from .confirm import ConfirmScreen
 
 
 class ComposeScreen(Screen):
@@ -67,6 +68,15 @@ class ComposeScreen(Screen):
         self.query_one("#compose-to", Static).update(to)
         self.query_one("#compose-subject", Input).value = subject
         self.query_one("#compose-body", TextArea).text = body
+        self.filled = (self.subject, self.body)  # as the widgets hold them
+
+    #: Asked before leaving an e-mail that was written in (see unsaved()).
+    LEAVE_QUESTION = ("Leave this e-mail? What you wrote in it is lost "
+                      "(Ctrl+K copies it first).")
+
+    def unsaved(self) -> bool:
+        """Has the e-mail been written in since it was filled from the template?"""
+        return (self.subject, self.body) != getattr(self, "filled", (self.subject, self.body))
 
     @property
     def subject(self) -> str:
@@ -119,11 +129,25 @@ class ComposeScreen(Screen):
         self.app.pop_screen()
 
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        if not self.unsaved():
+            self.app.pop_screen()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(Text(self.LEAVE_QUESTION, style="bold")), answer)
 
     def action_template(self) -> None:
         def done(saved: bool | None) -> None:
-            if saved:
+            if not saved:
+                return
+            if self.unsaved():
+                # what was written here stays: the new template is for the next e-mail
+                self.notify("Template saved. This e-mail keeps what you wrote; the next one "
+                            "starts from the new template.", markup=False)
+            else:
                 self.fill()
 
         self.app.push_screen(TemplateScreen(), done)
