@@ -140,6 +140,9 @@ async def test_browse_for_the_file_with_the_keyboard(tmp_path):
         assert app.screen is screen
         assert screen.path == folder / "a-contacts.csv"
         assert screen.preview is not None and screen.preview.rows == 1
+        box = screen.query_one("#import-path")  # what is typed there next goes after the name
+        assert box.value == str(folder / "a-contacts.csv")
+        assert box.cursor_position == len(box.value)
     store.close()
 
 

@@ -172,6 +172,7 @@ class ImportScreen(Screen):
         path_input = self.query_one("#import-path", Input)
         if self.initial:
             path_input.value = self.initial
+            path_input.cursor_position = len(self.initial)
             self._read(self.initial)
         self.set_focus(path_input)
         self._show_info()
@@ -290,7 +291,9 @@ class ImportScreen(Screen):
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self.query_one("#import-path", Input).value = str(path)
+                box = self.query_one("#import-path", Input)
+                box.value = str(path)
+                box.cursor_position = len(box.value)  # typing goes on after the name
                 self._read(str(path))
 
         self.app.push_screen(FileBrowser(start if start.is_dir() else Path.cwd()), chosen)
