@@ -9,6 +9,10 @@ class StoreError(Exception):
     raised by a writing function.
     """
 
+    #: For a file whose header names no contact field: the first row's
+    #: cells, which a screen can offer to be mapped to fields by hand.
+    columns: tuple[str, ...] = ()
+
 
 class NothingToUndo(StoreError):
     """An undo that has nothing left to revert: the change was undone

@@ -893,6 +893,11 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
     fk_on = store.conn.execute("PRAGMA foreign_keys").fetchone()[0]
     store.conn.execute("PRAGMA foreign_keys = OFF")
     store.late_interrupt = False
+
+    def stopped() -> None:
+        if stop is not None and stop():
+            raise StoreError("import stopped: nothing was imported")
+
     try:
         with store.transaction() as conn:
             state = _Merge(store, conn, report, status_map, region)
@@ -914,11 +919,11 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
                     state.merge(cid, rec)
                 count += 1
                 if count % 1000 == 0:
-                    if stop is not None and stop():
-                        raise StoreError("import stopped: nothing was imported")
+                    stopped()
                     if progress is not None:
                         progress(count)
             state.flush()
+            stopped()
             for sql in rebuild:
                 conn.execute(sql)
             state.save_status_map()
@@ -929,8 +934,10 @@ def import_records(store: Store, records: Iterable[Record], report: ImportReport
                     if bad:
                         raise StoreError(f"import stopped: a {table} row points at a missing "
                                          f"{bad[2]} row; nothing was imported")
+            stopped()
             if state.touched:
                 store._refresh(conn, sorted(set(state.touched)), history=True)
+            stopped()  # the last chance: the commit follows
             report.unmapped_statuses = dict(state.unmapped.most_common())
             if state.kept_edits:
                 report.notes.append(

@@ -375,8 +375,9 @@ def test_a_first_sheet_without_contacts_names_the_other_sheets(tmp_path, store):
         import_file(store, path)
     assert str(err.value).endswith(
         "sheet 'Summary': no contact columns in the header: expected names such as Name, First Name, "
-        "Company or E-mail; the workbook's other sheets: 'Contacts', 'Notes' "
-        "(choose one with --sheet NAME)")
+        "Company or E-mail (use --map 'Their Header=name' to say which is which); the workbook's "
+        "other sheets: 'Contacts', 'Notes' (choose one with --sheet NAME)")
+    assert err.value.columns == ("Quarter", "Total")  # for the import screen to offer
     with pytest.raises(StoreError, match="sheet 'Notes' is empty; the workbook's other sheets: "
                                          "'Summary', 'Contacts'"):
         import_file(store, path, ReadOptions(sheet="Notes"))

@@ -663,6 +663,27 @@ def test_an_import_asked_to_stop_rolls_back(tmp_path, store):
     assert len(asked) == 2 and store.count_contacts() == 0
 
 
+def test_a_stop_asked_while_the_import_is_being_saved_still_rolls_back(tmp_path, store):
+    # 2,500 rows: asked at rows 1,000 and 2,000, then after the last row,
+    # before the indexes and due dates are brought up to date, and just
+    # before the commit; a stop at any of those leaves nothing written
+    path = write(tmp_path, "many.csv", "Contact,E-mail\r\n" + "".join(
+        f"P{i} Person,p{i}@x.test\r\n" for i in range(2500)))
+    for last in (3, 4, 5):
+        asked = []
+
+        def stop() -> bool:
+            asked.append(1)
+            return len(asked) == last
+
+        with pytest.raises(StoreError, match="import stopped: nothing was imported"):
+            import_file(store, path, stop=stop)
+        assert len(asked) == last and store.count_contacts() == 0
+    asked = []
+    import_file(store, path, stop=lambda: asked.append(1) and False)
+    assert len(asked) == 5 and store.count_contacts() == 2500
+
+
 def test_a_file_showing_both_date_orders_keeps_unclear_dates_as_text(tmp_path, store):
     # Act! labels (whose usual order is month first), but the file itself
     # shows both orders: 03/04/2021 must not become history either way

@@ -194,10 +194,28 @@ async def test_the_folder_browser_goes_up_with_backspace(tmp_path):
     store.close()
 
 
-async def test_esc_stops_a_running_import_and_nothing_is_written(tmp_path):
+async def test_esc_stops_a_running_import_and_nothing_is_written(tmp_path, monkeypatch):
+    import threading
+
+    import store.importer as importer
+
     path = tmp_path / "big.csv"
-    lines = ["Contact,E-mail"] + [f"Person {i},p{i}@x.test" for i in range(80000)]
+    lines = ["Contact,E-mail"] + [f"Person {i},p{i}@x.test" for i in range(5000)]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    saving = importer.import_records
+    started = threading.Event()
+
+    def slow_start(*args, stop=None, **kwargs):
+        # the import waits (up to 10 s) for Esc, so that it is still
+        # running when Esc comes however fast this machine is
+        started.set()
+        for _ in range(200):
+            if stop():
+                break
+            threading.Event().wait(0.05)
+        return saving(*args, stop=stop, **kwargs)
+
+    monkeypatch.setattr(importer, "import_records", slow_start)
     async with import_screen(tmp_path) as (store, app, pilot, screen):
         await pilot.press(*str(path), "enter")
         await wait_idle(app, pilot, screen)
@@ -205,6 +223,7 @@ async def test_esc_stops_a_running_import_and_nothing_is_written(tmp_path):
         assert screen.importing
         await pilot.press("escape")
         await wait_idle(app, pilot, screen)
+        assert started.is_set()
         assert screen.result is None and "stopped" in screen.error
         assert isinstance(app.screen, ImportScreen)  # still here, nothing imported
     assert store.count_contacts() == 0
@@ -289,3 +308,67 @@ async def test_a_fifo_or_device_read_after_a_file_is_refused_at_once(tmp_path):
             await pilot.press("enter")
             await wait_idle(app, pilot, screen)
             assert reason in str(screen.query_one("#import-info").render()), target
+
+
+async def pick_field(app, pilot, screen, name: str) -> None:
+    """In the field picker just opened: choose ``name`` and wait for the new reading."""
+    from textual.widgets import OptionList
+
+    from store.formats import FIELDS
+
+    await pilot.pause()
+    app.screen.query_one(OptionList).highlighted = list(FIELDS).index(name)
+    await pilot.press("enter")
+    await wait_idle(app, pilot, screen)
+
+
+async def test_a_header_naming_no_field_can_be_mapped_on_the_screen(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Wer,Wohin\r\nAnn Lee,Leeds\r\n", encoding="utf-8")
+    other = tmp_path / "plain.csv"
+    other.write_text("Name,E-mail\r\nBo Bell,bo@x.test\r\n", encoding="utf-8")
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        info = str(screen.query_one("#import-info").render())
+        assert "no contact columns in the header" in info
+        assert "Enter on it in the columns list" in info and "--map" not in info
+        columns = screen.query_one("#import-columns", RowList)
+        # the first row's cells are offered, to be given fields by hand
+        assert rows(columns) == [("Wer", None), ("Wohin", None)]
+        screen.set_focus(columns)
+        await pilot.press("enter")
+        await pick_field(app, pilot, screen, "name")
+        assert screen.error == "" and screen.preview.rows == 1
+        assert rows(columns) == [("Wer", "name"), ("Wohin", None)]
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+        [c] = store.contacts()
+        assert c["name"] == "Ann Lee"
+        assert store.contact(c["id"])["extra"] == {"Wohin": "Leeds"}
+        # the summary is on the screen, and no toast repeats it over the lists
+        assert "Done: 1 added" in str(screen.query_one("#import-info").render())
+        assert not any("Imported" in n.message for n in app._notifications)
+        bar = screen.query_one("#import-progress")
+        assert bar.display
+        # another file: the last file's full bar goes, and its hand mapping
+        # (Wer → name) is not carried over (it would be refused as missing)
+        screen.set_focus(screen.query_one("#import-path"))
+        await pilot.press("ctrl+u", *str(other), "enter")
+        await wait_idle(app, pilot, screen)
+        assert not bar.display
+        assert screen.error == "" and rows(columns) == [("Name", "name"), ("E-mail", "email")]
+    store.close()
+
+
+async def test_a_vcard_says_it_has_no_columns(tmp_path):
+    path = tmp_path / "one.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEMAIL:ann@x.test\r\nEND:VCARD\r\n",
+                    encoding="utf-8")
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        assert screen.preview.rows == 1
+        columns = screen.query_one("#import-columns", RowList)
+        assert "A vCard has no columns" in columns.render_line(0).text
+    store.close()

@@ -151,3 +151,13 @@ async def test_undo_after_adding_a_contact_says_so_and_undoes_nothing_older(smal
         await pilot.press("ctrl+z")  # the next press goes on to the bounce
         await pilot.pause()
         assert not bounced(small_store, sam)
+
+
+async def test_ctrl_z_with_nothing_recorded_says_so_once(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        said = [m for m in messages(app) if "undo" in m.lower()]
+        assert said == ["Nothing to undo: no change has been recorded yet."]

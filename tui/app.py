@@ -486,7 +486,11 @@ class DailyReachApp(App):
         try:
             result = self.store.undo()
         except StoreError as exc:
-            self.notify(f"Nothing to undo ({exc}).", markup=False)
+            message = str(exc)
+            if message.startswith("nothing to undo"):
+                self.notify(message[0].upper() + message[1:] + ".", markup=False)
+            else:
+                self.notify(f"Nothing to undo ({message}).", markup=False)
             return
         when = result.at.replace("T", " ")[:16]
         skipped = f"; {result.skipped} changed since, left alone" if result.skipped else ""

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date
 from typing import Iterator
 
+from ..errors import StoreError
 from ..records import Activity, ImportReport, Record
 from ..text import clean
 from .mapping import (
@@ -391,15 +392,16 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
         raise src.error(_csv_problem(exc, "unreadable text near the header"),
                         reader.line_num or 1) from None
     if header is None:
+        first = sample_header(sample, delimiter)
         if overrides:
-            map_columns(sample_header(sample, delimiter), None, overrides)  # names the bad header
+            map_columns(first, None, overrides)  # names the bad header
         extra = ""
         if delimiter == "," and any("|" in line for line in sample[:3]):
             extra = " (is it separated by a character other than comma, tab, semicolon or pipe?)"
-        raise src.error(
+        raise _no_columns(src.error(
             "no contact columns in the header: expected names such as Name, First Name, "
             f"Company or E-mail (use --map 'Their Header=name' to say which is which){extra}",
-            1)
+            1), [_unquote(clean(cell).strip()) for cell in first])
     report.header_line = header_line
     if header_line > 1:
         report.notes.append(f"header found on line {header_line}; "
@@ -460,6 +462,14 @@ def _csv_problem(exc: csv.Error, what: str) -> str:
 def _mentions(row: list[str], overrides: dict[str, str]) -> bool:
     folded = {c.strip().casefold() for c in row} | {c.casefold() for c in unique_labels(row)}
     return any(h.strip().casefold() in folded for h in overrides)
+
+
+def _no_columns(error: StoreError, first_row: list[str]) -> StoreError:
+    """The error for a file whose header names no contact field, carrying
+    the first row's cells (``error.columns``) so that a screen can offer
+    them to be mapped by hand."""
+    error.columns = tuple(dict.fromkeys(cell for cell in first_row if cell))
+    return error
 
 
 def sample_header(sample: list[str], delimiter: str) -> list[str]:
@@ -530,11 +540,12 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     rows = _sheet_rows(wb[chosen], src, chosen)
     header, header_line = None, 0
     columns: list[Column] = []
-    filled = False
+    filled, first = False, []
     for number, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), 1):
         cells = [clean(_cell_text(c)).strip() if c is not None else "" for c in row]
         if not any(cells):
             continue
+        first = first or cells
         filled = True
         guess = profile if profile not in (None, "csv", "xlsx") else detect_profile(cells)
         cols = map_columns(cells, guess, None)
@@ -545,8 +556,10 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
     if header is None:
         if not filled and not any(any(c not in (None, "") for c in row) for row in rows):
             raise src.error(f"sheet {chosen!r} is empty{elsewhere}")
-        raise src.error(f"sheet {chosen!r}: no contact columns in the header: expected names such "
-                        f"as Name, First Name, Company or E-mail{elsewhere}")
+        raise _no_columns(src.error(
+            f"sheet {chosen!r}: no contact columns in the header: expected names such as Name, "
+            f"First Name, Company or E-mail (use --map 'Their Header=name' to say which is "
+            f"which){elsewhere}"), first)
     while columns and not header[columns[-1].index] and columns[-1].field is None:
         columns.pop()  # read-only openpyxl pads rows with empty trailing cells
     report.header_line = header_line

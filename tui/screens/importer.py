@@ -34,6 +34,8 @@ SCREEN_WORDS = (
     ("(see --date-order)", "(F8 chooses the order)"),
     ("with --date-order mdy or dmy", "the order with F8"),
     ("--date-order mdy or dmy", "the date order (F8)"),
+    ("(use --map 'Their Header=name' to say which is which)",
+     "(give a column its field: Enter on it in the columns list)"),
     ("--encoding", "the encoding"),
 )
 
@@ -130,6 +132,8 @@ class ImportScreen(Screen):
         self.sheet: str | None = None  # None: the workbook's first sheet
         self.sheets: list[str] = []  # the file's sheets, when it is a workbook
         self.mapping: dict[str, str] = {}
+        #: the first row of a file whose header named no field (see _columns)
+        self.bare_columns: tuple[str, ...] = ()
         self.status_choice: dict[str, str | None] = {}
         self.preview: ImportReport | None = None
         self.result: ImportReport | None = None
@@ -161,7 +165,7 @@ class ImportScreen(Screen):
             with Vertical(id="import-right"):
                 yield Static(" Columns → fields   (Enter: change)", classes="pane-title")
                 yield RowList(self._column_count, self._column_rows, self._render_column,
-                              empty="Choose a file to see its columns.", id="import-columns")
+                              empty=self._no_columns_text, id="import-columns")
         yield Static(self.app.legend(), id="legend")  # letters classify status values
         yield Static(id="import-info")
         yield ProgressBar(total=100, show_eta=False, id="import-progress")
@@ -179,7 +183,17 @@ class ImportScreen(Screen):
 
     # ------------------------------------------------------------ lists
     def _columns(self) -> list[tuple[str, str | None]]:
-        return self.preview.columns if self.preview else []
+        if self.preview:
+            return self.preview.columns
+        # a header that named no field: its cells, to be given fields by hand
+        return [(h, self.mapping.get(h)) for h in self.bare_columns]
+
+    def _no_columns_text(self) -> str:
+        if self.preview is not None and self.preview.format == "vcard":
+            return "A vCard has no columns: each field is read by its name."
+        if self.error:
+            return "No columns to show (see the problem below)."
+        return "Choose a file to see its columns."
 
     def _column_count(self) -> int:
         return len(self._columns())
@@ -305,7 +319,12 @@ class ImportScreen(Screen):
             return
         path = Path(value).expanduser()
         if path != self.path:
-            self.sheet = None  # a sheet chosen in another workbook means nothing here
+            # what was chosen for another file (its sheet, the fields of its
+            # columns, its status values) means nothing here: a column of
+            # that file mapped by hand would be refused as missing
+            self.sheet = None
+            self.mapping.clear()
+            self.status_choice.clear()
         self.path = path
         self.result = None
         self._preview()
@@ -323,6 +342,7 @@ class ImportScreen(Screen):
             return
         self.error = ""
         self.result = None  # a summary belongs to the reading it came from
+        self.query_one(ProgressBar).display = False  # the last import's full bar
         self.busy = True
         self._show_info("Reading…")
         self._run_preview(self.path, self._options())
@@ -332,17 +352,20 @@ class ImportScreen(Screen):
         from store import preview_file, workbook_sheets
 
         sheets = workbook_sheets(path)
+        columns: tuple[str, ...] = ()
         try:
             report, error = preview_file(path, options), ""
         except StoreError as exc:
-            report, error = None, str(exc)
+            report, error, columns = None, str(exc), exc.columns
         except Exception as exc:  # never let a damaged file take the app down
             report, error = None, f"unexpected error: {type(exc).__name__}: {exc}"
-        self.app.call_from_thread(self._previewed, report, error, sheets)
+        self.app.call_from_thread(self._previewed, report, error, sheets, columns)
 
-    def _previewed(self, report: ImportReport | None, error: str, sheets: list[str]) -> None:
+    def _previewed(self, report: ImportReport | None, error: str, sheets: list[str],
+                   columns: tuple[str, ...] = ()) -> None:
         self.busy = False
         self.sheets = sheets
+        self.bare_columns = columns
         self._remembered = self.store.remembered_statuses()
         self.preview = report
         self.error = error
@@ -457,11 +480,8 @@ class ImportScreen(Screen):
         bar.display = report is not None  # a full bar beside "nothing was imported" misleads
         self.result = report
         self.error = error
-        self._show_info()
-        if report is not None:
-            self.notify(f"Imported: {report.added} added, {report.merged} merged, "
-                        f"{report.unchanged} unchanged.", markup=False)
-        else:
+        self._show_info()  # the summary is there, under the lists
+        if report is None:
             self.notify(for_screen(error), severity="error", markup=False)
 
     def action_back(self) -> None:
