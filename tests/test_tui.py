@@ -455,9 +455,10 @@ async def test_two_actions_on_one_key_are_refused_and_named(small_store, keymap)
         assert small_store.history(pat)[0]["outcome"] == "message"
         await pilot.press("question_mark")
         await pilot.pause()
-        shown = str(app.screen.query_one("Static").render())
-        keys = {line.split("  ")[1].strip(): line for line in shown.splitlines()
-                if line.startswith("  ") and "  " in line[2:]}
+        shown = str(app.screen.query_one("#help-text").render())
+        # "    Ctrl+D       mark done: …": the keys, then two or more spaces
+        keys = {line.strip().split("  ")[0]: line for line in shown.splitlines()
+                if line.startswith("    ") and "  " in line.strip()}
         assert "mark done: call reached" in keys["Ctrl+D"]
         assert "call: left a message" in keys["1"]
         assert keys["F12"].split()[1] == "contacts"

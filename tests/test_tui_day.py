@@ -501,3 +501,31 @@ async def test_plan_tables_follow_a_remapped_list_key(small_store, keymap):
         await pilot.press("escape", "home", "ctrl+j", "down", "enter")  # down is no longer a move
         await pilot.pause()
         assert isinstance(app.screen, RuleEditor) and app.screen.key == "S"
+
+
+async def test_queue_top_line_and_help_fit_80_by_24(small_store):
+    from tui.app import HelpScreen
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        top = screen_lines(app)[0]
+        # the date is shortened so that the e-mail figures stay on the line
+        assert top.rstrip() == (" dailyreach   Thu 3 Dec   calls 0 done, 2 left   "
+                                "e-mails 0 done, 1 left")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("#help")
+        assert box.region.right <= 80
+        text = app.screen.query_one("#help-text").render()
+        lines = str(text).splitlines()
+        # no description is cut: a long one goes on on the next line
+        assert not any(line.rstrip().endswith("…") for line in lines)
+        assert max(len(line.rstrip()) for line in lines) <= box.content_region.width
+        joined = " ".join(" ".join(line.split()) for line in lines)
+        assert "Ctrl+Z undo the last change (repeatable)" in joined
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert screen_lines(app)[0].startswith(" dailyreach   Thursday 3 December 2026   calls")

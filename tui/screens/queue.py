@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -164,6 +165,40 @@ class QueueScreen(CardScreenMixin, Screen):
         return self.store.queue_page(kind=kind, offset=offset, limit=limit,
                                      counts=self.groups[kind], levelling=self.levels[kind])
 
+    def on_resize(self, event) -> None:
+        try:
+            self._topbar()
+        except NoMatches:  # a resize can come before the lists are mounted
+            pass
+
+    def _topbar(self) -> None:
+        """Today and the day's progress; on a narrow terminal the date is
+        shortened, then the name goes, so the e-mail figures stay shown."""
+        calls = self.query_one("#calls", RowList)
+        emails = self.query_one("#emails", RowList)
+        figures = Text()
+        for kind, lst, label in (("call", calls, "calls"), ("email", emails, "e-mails")):
+            done = self.store.worked_count(kind)
+            if self.counting.get(kind):
+                figures.append(f"   {label} {done} done, counting…")
+                continue
+            level = self.levels.get(kind)
+            share = level.today_share if level else lst.row_count
+            figures.append(f"   {label} {done} done, {share:,} left")
+            deferred = lst.row_count - share
+            if deferred:
+                figures.append(f" (+{deferred:,} deferred)", style="dim")
+        today = self.store.today()
+        width = self.size.width or 120
+        for brand, when in ((" dailyreach ", "%A %-d %B %Y"), (" dailyreach ", "%a %-d %b"),
+                            ("", "%a %-d %b")):
+            bar = Text.assemble((brand, "bold reverse"), "  " if brand else " ",
+                                (today.strftime(when), "bold"))
+            bar.append_text(figures)
+            if bar.cell_len <= width:
+                break
+        self.query_one("#topbar", Static).update(bar)
+
     def reload(self) -> None:
         """Re-read the queue.  The cursor keeps its place in each list, so
         after an item is done or leaves, the next one is under it."""
@@ -171,20 +206,7 @@ class QueueScreen(CardScreenMixin, Screen):
         emails = self.query_one("#emails", RowList)
         calls.reload()
         emails.reload()
-        today = self.store.today()
-        bar = Text.assemble((" dailyreach ", "bold reverse"), "  ",
-                            (today.strftime("%A %-d %B %Y"), "bold"))
-        for kind, lst, label in (("call", calls, "calls"), ("email", emails, "e-mails")):
-            done = self.store.worked_count(kind)
-            if self.counting[kind]:
-                bar.append(f"   {label} {done} done, counting…")
-                continue
-            share = self.levels[kind].today_share if self.levels[kind] else lst.row_count
-            bar.append(f"   {label} {done} done, {share:,} left")
-            deferred = lst.row_count - share
-            if deferred:
-                bar.append(f" (+{deferred:,} deferred)", style="dim")
-        self.query_one("#topbar", Static).update(bar)
+        self._topbar()
         for kind, lst, label, wid in (("call", calls, "Calls due", "#calls-title"),
                                       ("email", emails, "E-mails due", "#emails-title")):
             if self.counting[kind]:
