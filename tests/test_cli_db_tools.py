@@ -220,6 +220,14 @@ def test_report_rejects_bad_fields_and_unwritable_files(db, tmp_path):
     clean_failure(run("report", "--by", "status,colour", db=db), "cannot group by 'colour'")
     clean_failure(run("report", "--csv", str(tmp_path / "missing" / "x.csv"), db=db),
                   "cannot write")
+    # a file type its name does not say, or one file for both: refused, nothing written
+    clean_failure(run("report", "--csv", str(tmp_path / "r.xlsx"), db=db),
+                  f"--csv {tmp_path / 'r.xlsx'}: the file name must end in .csv")
+    clean_failure(run("report", "--xlsx", str(tmp_path / "r.csv"), db=db),
+                  "the file name must end in .xlsx")
+    clean_failure(run("report", "--csv", str(tmp_path / "r.csv"), "--xlsx", str(tmp_path / "r.csv"),
+                      db=db), "--csv and --xlsx both name")
+    assert not list(tmp_path.glob("r.*"))
 
 
 # ------------------------------------------------------------------ backup / purge / restore

@@ -456,6 +456,12 @@ def report_cmd(state: Context, by: str, as_json: bool, csv_path: Path | None,
         from tui.report import csv_bytes, xlsx_bytes
 
         # both files are checked before either is written
+        if csv_path and xlsx_path and csv_path.resolve() == xlsx_path.resolve():
+            raise StoreError(f"--csv and --xlsx both name {csv_path}: give each its own file")
+        for option, path, suffix in (("--csv", csv_path, ".csv"), ("--xlsx", xlsx_path, ".xlsx")):
+            if path and path.suffix.lower() != suffix:
+                # a CSV under an .xlsx name would not open in Excel, and the reverse
+                raise StoreError(f"{option} {path}: the file name must end in {suffix}")
         for path in (csv_path, xlsx_path):
             if path and (path.exists() or path.is_symlink()) and not force:
                 raise StoreError(f"{path} already exists; choose another name or add --force "
