@@ -710,6 +710,14 @@ def test_date_order_evidence_is_found_past_phone_numbers_and_other_dates(tmp_pat
     nothing = DateEvidence()
     nothing.feed(b"Ann,+1 212-555-0101,1.2.2020\n" * 100, 1)
     assert (nothing.dmy, nothing.mdy) == (None, None)
+    # a day that exists in neither order (Feb 30, Feb 31) is a typo: it
+    # shows no order, and the search goes on to a real one
+    typos = DateEvidence()
+    typos.feed(b"Ann,02/30/2026,31.02.2026,30-02-2026\nBo,04/13/2026\n", 1)
+    assert (typos.dmy, typos.mdy) == (None, (2, "04/13/2026"))
+    leap = DateEvidence()
+    leap.feed(b"Ann,29/02/2024\n", 1)  # 2024 is a leap year: a real day, month second
+    assert (leap.dmy, leap.mdy) == ((1, "29/02/2024"), None)
 
 
 def test_rows_of_one_file_with_a_name_alone_are_separate_records(tmp_path, store):

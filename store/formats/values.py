@@ -32,6 +32,21 @@ _MDY_EVIDENCE = re.compile(
 )
 
 
+def _real_date(m: re.Match, order: str) -> bool:
+    """Is an evidence match a day that exists in its order (not 02/30/2026)?
+    One that exists in neither order is a typo, and shows no order."""
+    # groups 1-4: d/m/y with / or . (2 is the separator); 5-7: d-m-y
+    first, second, year = ((m.group(1), m.group(3), m.group(4)) if m.group(1) is not None
+                           else (m.group(5), m.group(6), m.group(7)))
+    day, month = (first, second) if order == "dmy" else (second, first)
+    year_n = int(year) + (2000 if len(year) == 2 else 0)
+    try:
+        date(year_n, int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
 class DateEvidence:
     """The first date in a file that shows its day/month order.
 
@@ -67,7 +82,7 @@ class DateEvidence:
             for attr, pattern in (("dmy", _DMY_EVIDENCE), ("mdy", _MDY_EVIDENCE)):
                 if attr not in found:
                     m = pattern.search(data, start, shape.end() + 8)
-                    if m:
+                    if m and _real_date(m, attr):
                         found[attr] = m
             if len(found) == 2:
                 break
