@@ -390,3 +390,22 @@ def test_a_codec_that_is_no_text_encoding_is_refused(db, tmp_path, codec):
     result = run("import", str(tmp_path / "people.csv"), "--encoding", codec, db=db)
     assert_clean_error(result, f"{codec!r} is not a text encoding")
     assert dump(db) == before
+
+
+def test_a_database_path_of_spaces_is_refused_and_no_file_is_made(tmp_path):
+    for args, extra, said in ((("contacts",), {"DAILYREACH_DB": "  "}, "DAILYREACH_DB"),
+                              (("--db", " ", "contacts"), {}, "--db: needs a file path")):
+        result = subprocess_in(tmp_path, *args, env_extra=extra)
+        assert_clean_error(result, said)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # no file called " " in the working folder
+
+
+def subprocess_in(folder, *args, env_extra):
+    """``run`` from inside ``folder`` (a relative path would land there)."""
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return run(*args, env_extra=env_extra)
+    finally:
+        os.chdir(cwd)

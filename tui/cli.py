@@ -17,7 +17,7 @@ import click
 from store import CONTACT_FIELDS, Store, StoreError
 from store.text import JSON_UNSAFE, clean
 
-from .launch import ENV_TODAY, TODAY_HINT, Context, OptionError, guarded, parse_day, run_app
+from .launch import ENV_DB, ENV_TODAY, TODAY_HINT, Context, OptionError, guarded, parse_day, run_app
 
 def _parse_day(value: str | None, what: str) -> date | None:
     try:
@@ -55,8 +55,14 @@ def cli(ctx: click.Context, db: str | None, today: str | None, demo: bool) -> No
     """
     from click.core import ParameterSource
 
-    if db == "" and ctx.get_parameter_source("db") == ParameterSource.COMMANDLINE:
-        raise click.BadParameter("needs a file path", param_hint="--db")
+    if db is not None and not db.strip():
+        # (an empty DAILYREACH_DB counts as unset, as shells treat it; one of
+        # spaces is a mistake: it would name a file called " ")
+        if ctx.get_parameter_source("db") == ParameterSource.COMMANDLINE:
+            raise click.BadParameter("needs a file path", param_hint="--db")
+        if db:
+            raise click.BadParameter(f"{db!r} is no file path: unset it or name the database "
+                                     "file", param_hint=ENV_DB)
     if demo and db and ctx.get_parameter_source("db") == ParameterSource.COMMANDLINE:
         raise click.UsageError("--demo uses its own throwaway database; leave out --db")
     if today == "":
