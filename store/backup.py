@@ -122,6 +122,14 @@ class BackupMixin:
         file) and verify it; on any failure remove what was written and
         raise a StoreError saying why."""
         created = False
+        for folder in (target.parent, *target.parent.parents):
+            if folder.exists():
+                if not folder.is_dir():
+                    # mkdir would say "File exists", which reads as the backup itself
+                    raise StoreError(f"cannot write a verified backup to {target}: {folder} is "
+                                     "a file, not a folder (move it away or choose another "
+                                     "backup folder)")
+                break
         try:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

@@ -303,6 +303,13 @@ def test_purge_with_an_unwritable_backup_location_deletes_nothing(messy, tmp_pat
         messy.purge(backup_dir=blocker / "backups")
     assert messy.count_contacts() == 8
     assert messy.marked_for_deletion()["contacts"] == 1
+    # a file called "backups" where the default folder goes is named as such
+    # (the system's own words, "File exists", read as if the backup were there)
+    (messy.path.parent / "backups").write_text("a file")
+    with pytest.raises(StoreError) as err:
+        messy.purge()
+    assert f"{messy.path.parent / 'backups'} is a file, not a folder" in str(err.value)
+    assert "nothing was deleted" in str(err.value) and messy.count_contacts() == 8
 
 
 def test_backup_never_overwrites_and_restore_refuses_non_backups(messy, tmp_path):
