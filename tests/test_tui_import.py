@@ -221,6 +221,11 @@ async def test_esc_stops_a_running_import_and_nothing_is_written(tmp_path, monke
         await wait_idle(app, pilot, screen)
         await pilot.press("ctrl+s")
         assert screen.importing
+        # reading again meanwhile (F6: another format) is refused: it would
+        # have taken the import's place and left the screen waiting for it
+        await pilot.press("f6")
+        assert any("An import is running" in n.message for n in app._notifications)
+        assert screen.importing and screen.fmt == "auto"  # unchanged
         await pilot.press("escape")
         await wait_idle(app, pilot, screen)
         assert started.is_set()
@@ -371,4 +376,43 @@ async def test_a_vcard_says_it_has_no_columns(tmp_path):
         assert screen.preview.rows == 1
         columns = screen.query_one("#import-columns", RowList)
         assert "A vCard has no columns" in columns.render_line(0).text
+    store.close()
+
+
+async def test_ctrl_s_after_typing_another_path_reads_it_and_never_imports_the_last_file(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("Contact,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
+    second.write_text("Contact,E-mail\r\nBo Bell,bo@x.test\r\n", encoding="utf-8")
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
+        await pilot.press(*str(first), "enter")
+        await wait_idle(app, pilot, screen)
+        # a new path typed, then Ctrl+S at once (as when Enter's reading has
+        # not begun yet): the typed file is read, the first one not imported
+        await pilot.press("ctrl+u", *str(second), "ctrl+s")
+        await wait_idle(app, pilot, screen)
+        assert store.count_contacts() == 0 and screen.path == second
+        assert any("Reading the file typed first" in n.message for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+        assert [c["name"] for c in store.contacts()] == ["Bo Bell"]
+    store.close()
+
+
+async def test_a_file_name_with_escape_sequences_is_shown_cleaned_and_still_read(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile = folder / "zz\x1b]0;PWNED\x07\x1b[5mbad.csv"
+    hostile.write_text("Contact,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
+        await pilot.press(*str(folder), "ctrl+o")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await wait_idle(app, pilot, screen)
+        box = screen.query_one("#import-path")
+        assert "\x1b" not in box.value and "\x07" not in box.value
+        assert box.value.endswith("bad.csv")
+        assert screen.path == hostile and screen.preview.rows == 1
+        await pilot.press("ctrl+s")  # the box still means the file picked
+        await wait_idle(app, pilot, screen)
+        assert [c["name"] for c in store.contacts()] == ["Ann Lee"]
     store.close()

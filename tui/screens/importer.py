@@ -19,6 +19,7 @@ from textual.widgets import DirectoryTree, Footer, Input, OptionList, ProgressBa
 from textual.widgets.option_list import Option
 
 from store import ImportReport, Store, StoreError
+from store.text import clean
 
 from ..keys import BROWSER_BINDINGS, IMPORT_BINDINGS
 from ..safe import row, safe, widths
@@ -144,6 +145,7 @@ class ImportScreen(Screen):
         self._remembered: dict[str, str] = {}
         self._status_order: list[tuple[str, int]] = []
         self._read_path: Path | None = None  # the file the lists show
+        self._picked: tuple[str, Path] | None = None  # (shown, file) from the browser
 
     @property
     def store(self) -> Store:
@@ -175,9 +177,7 @@ class ImportScreen(Screen):
         self.query_one(ProgressBar).display = False
         path_input = self.query_one("#import-path", Input)
         if self.initial:
-            path_input.value = self.initial
-            path_input.cursor_position = len(self.initial)
-            self._read(self.initial)
+            self._read(self._show_path(Path(self.initial).expanduser()))
         self.set_focus(path_input)
         self._show_info()
 
@@ -275,7 +275,7 @@ class ImportScreen(Screen):
         return status
 
     def _letter(self, item, letter: str) -> None:
-        if item is None:
+        if item is None or self._import_running():
             return
         raw, _ = item
         if not raw:
@@ -298,6 +298,8 @@ class ImportScreen(Screen):
             self._read(event.value)
 
     def action_browse(self) -> None:
+        if self._import_running():
+            return
         typed = self.query_one("#import-path", Input).value.strip()
         start = Path(typed).expanduser() if typed else Path.cwd()
         while not start.is_dir() and start != start.parent:
@@ -305,19 +307,36 @@ class ImportScreen(Screen):
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                box = self.query_one("#import-path", Input)
-                box.value = str(path)
-                box.cursor_position = len(box.value)  # typing goes on after the name
-                self._read(str(path))
+                self._read(self._show_path(path))
 
         self.app.push_screen(FileBrowser(start if start.is_dir() else Path.cwd()), chosen)
+
+    def _show_path(self, path: Path) -> str:
+        """Put ``path`` in the path box, cursor at the end; returns what the
+        box shows.  A file name can hold escape sequences: the box shows it
+        cleaned (they would reach the terminal) and still means that file."""
+        box = self.query_one("#import-path", Input)
+        shown = clean(str(path))
+        self._picked = (shown, path) if shown != str(path) else None
+        box.value = shown
+        box.cursor_position = len(shown)  # typing goes on after the name
+        return shown
+
+    def _path_of(self, value: str) -> Path:
+        """The file a value of the path box names (one picked in the browser
+        is shown cleaned of control characters: the picked path is meant)."""
+        if self._picked is not None and value == self._picked[0]:
+            return self._picked[1]
+        return Path(value).expanduser()
 
     def _read(self, value: str) -> None:
         value = value.strip()
         if not value:
             self.notify("Type the path of a file first.", severity="warning")
             return
-        path = Path(value).expanduser()
+        if self._import_running():
+            return
+        path = self._path_of(value)
         if path != self.path:
             # what was chosen for another file (its sheet, the fields of its
             # columns, its status values) means nothing here: a column of
@@ -337,8 +356,17 @@ class ImportScreen(Screen):
                            mapping=dict(self.mapping), status_map=dict(self.status_choice),
                            today=self.store.today())
 
+    def _import_running(self) -> bool:
+        """Refuse (and say so) a change while an import runs: a new reading
+        would take the import's worker slot and leave the screen waiting
+        for it, and a choice made now would not be what is imported."""
+        if self.importing:
+            self.notify("An import is running: wait for its summary, or Esc stops it.",
+                        severity="warning")
+        return self.importing
+
     def _preview(self) -> None:
-        if self.path is None:
+        if self.path is None or self._import_running():
             return
         self.error = ""
         self.result = None  # a summary belongs to the reading it came from
@@ -381,16 +409,22 @@ class ImportScreen(Screen):
         # the status list classifies, so typing must not land there unasked
 
     def action_cycle_format(self) -> None:
+        if self._import_running():
+            return
         self.fmt = FORMAT_CYCLE[(FORMAT_CYCLE.index(self.fmt) + 1) % len(FORMAT_CYCLE)]
         self.notify(f"Format: {self.fmt}", markup=False)
         self._preview()
 
     def action_cycle_encoding(self) -> None:
+        if self._import_running():
+            return
         self.encoding = ENCODING_CYCLE[(ENCODING_CYCLE.index(self.encoding) + 1) % len(ENCODING_CYCLE)]
         self.notify(f"Encoding: {self.encoding or 'detect'}", markup=False)
         self._preview()
 
     def action_cycle_dates(self) -> None:
+        if self._import_running():
+            return
         self.date_order = DATE_CYCLE[(DATE_CYCLE.index(self.date_order) + 1) % len(DATE_CYCLE)]
         self.notify(f"Date order: {self.date_order or 'decide from the file'}", markup=False)
         self._preview()
@@ -400,6 +434,8 @@ class ImportScreen(Screen):
         return self.sheet if self.sheet in self.sheets else self.sheets[0]
 
     def action_cycle_sheet(self) -> None:
+        if self._import_running():
+            return
         if len(self.sheets) < 2:
             self.app.bell()
             self.notify("Only an Excel workbook with several sheets has a sheet to choose."
@@ -412,6 +448,8 @@ class ImportScreen(Screen):
         self._preview()
 
     def action_change_field(self) -> None:
+        if self._import_running():
+            return
         lst = self.query_one("#import-columns", RowList)
         if self.focused is not lst or lst.current is None:
             return
@@ -433,6 +471,8 @@ class ImportScreen(Screen):
         self.app.push_screen(FieldPicker(header, field), chosen)
 
     def action_unclassify(self) -> None:
+        if self._import_running():
+            return
         lst = self.query_one("#import-statuses", RowList)
         if self.focused is lst and lst.current is not None:
             raw, _ = lst.current
@@ -443,6 +483,16 @@ class ImportScreen(Screen):
 
     def action_run_import(self) -> None:
         if self.busy:
+            self.notify("Still reading the file: Ctrl+S again once its columns show.",
+                        severity="warning")
+            return
+        typed = self.query_one("#import-path", Input).value.strip()
+        if typed and self._path_of(typed) != self.path:
+            # a path typed (and perhaps Enter pressed: its reading may not
+            # have begun yet) but not read: never import the last file instead
+            self._read(typed)
+            self.notify("Reading the file typed first: Ctrl+S again once its columns show.",
+                        severity="warning")
             return
         if self.preview is None or self.path is None:
             self.notify("Read a file first (type its path, then Enter).", severity="warning")
