@@ -123,6 +123,19 @@ def test_map_names_a_repeated_header_by_its_shown_label(tmp_path, store):
     assert report.columns == [("Name", "name"), ("Job", None), ("Job (2)", "title")]
 
 
+def test_map_by_a_repeated_header_chooses_its_first_column_and_leaves_the_others(tmp_path, store):
+    # two Phone columns; "Phone=company" makes the first one the company,
+    # and the second one goes on feeding the phone (it was thrown into
+    # extra data, with a note saying it had been mapped)
+    path = write(tmp_path, "dup.csv", "Name,Phone,Phone,Email\r\nAnn Lee,Acme,555-0100,ann@x.test\r\n")
+    report = import_file(store, path, ReadOptions(mapping={"Phone": "company"}))
+    assert report.columns == [("Name", "name"), ("Phone", "company"), ("Phone (2)", "phone"),
+                              ("Email", "email")]
+    [c] = store.contacts()
+    assert (c["company"], c["phone"], c["extra"]) == ("Acme", "555-0100", {})
+    assert not any("kept as extra data" in n for n in report.notes)
+
+
 def test_cli_summary_and_json_show_the_demoted_column(tmp_path):
     csv = tmp_path / "jobs.csv"
     csv.write_text("Name,Title,Job\nAnn,,Boss\nBob,CTO,Chief\n", encoding="utf-8")

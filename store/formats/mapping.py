@@ -236,6 +236,11 @@ def map_columns(headers: list[str], profile: str | None,
         key = label.casefold()
         if key not in wanted:
             key = raw.strip().casefold()
+            if key in wanted and wanted[key] not in MULTI_FIELDS:
+                # "Phone=company" with two Phone columns: the first one
+                # (its label is the header) feeds company; "Phone (2)" keeps
+                # its own field, and "Phone (2)=company" would choose it
+                continue
         if key not in wanted:
             continue
         target = wanted[key]
