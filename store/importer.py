@@ -250,13 +250,18 @@ class _Merge:
             norm = normalize_raw(raw)
             if not norm:
                 continue
+            status = None
             if key:
                 status = self.by_key.get(key.upper())
                 if status is None:
                     raise StoreError(f"no status has the key {key!r}")
-                self.chosen[norm] = status.id
-            else:
-                self.chosen[norm] = None
+            named = match_status(raw, self.statuses)
+            if named is not None and named is not status:
+                # the mapping would be ignored (the name wins): refuse it, as
+                # the status clean-up does, rather than say nothing
+                raise StoreError(f"{raw.strip()!r} is the name of a status ({named.name}) and "
+                                 "always means it; it cannot be mapped to another")
+            self.chosen[norm] = status.id if status else None
         self._status_cache: dict[str, object] = {}
         self.now = store.now()
         self.today = self.now[:10]

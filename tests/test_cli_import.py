@@ -192,3 +192,20 @@ def test_undoing_an_import_forgets_the_status_mappings_it_made(tmp_path):
     third.write_text("Name,E-mail,ID/Status\r\nDi Dunn,di@x.test,Prosp.\r\n", encoding="utf-8")
     assert run("import", str(third), db=db).returncode == 0
     assert keys()["Di Dunn"] is None and keys()["Ann Lee"] == "P"
+
+
+def test_a_status_name_cannot_be_mapped_to_another_status(tmp_path):
+    db = tmp_path / "names.db"
+    src = tmp_path / "kc.csv"
+    src.write_text("Name,E-mail,ID/Status\r\nAnn Lee,ann@x.test,Key Clients\r\n", encoding="utf-8")
+    # "Key Clients" names Key Client (a plural): mapping it elsewhere was
+    # accepted and then ignored without a word
+    for mapping in ("Key Clients=s", "key clients=-"):
+        one_clean_error(run("import", str(src), "--status", mapping, db=db),
+                        "'Key Clients' is the name of a status (Key Client) and always means it"
+                        if mapping[0] == "K" else "is the name of a status (Key Client)")
+    assert rows(db) == []
+    result = run("import", str(src), "--status", "Key Clients=k", "--json", db=db)  # what it means
+    assert result.returncode == 0, result.stderr
+    with Store(db, today=TODAY) as s:
+        assert [(c["name"], c["status_key"]) for c in s.contacts()] == [("Ann Lee", "K")]

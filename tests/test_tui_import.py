@@ -416,3 +416,28 @@ async def test_a_file_name_with_escape_sequences_is_shown_cleaned_and_still_read
         await wait_idle(app, pilot, screen)
         assert [c["name"] for c in store.contacts()] == ["Ann Lee"]
     store.close()
+
+
+async def test_a_status_name_on_the_import_screen_keeps_its_status(tmp_path):
+    path = tmp_path / "kc.csv"
+    path.write_text("Contact,E-mail,ID/Status\r\nAnn Lee,ann@x.test,Prosp.\r\n"
+                    "Bo Bell,bo@x.test,Key Clients\r\n", encoding="utf-8")
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        statuses = screen.query_one("#import-statuses", RowList)
+        assert rows(statuses) == [("Prosp.", 1), ("Key Clients", 1)]
+        await pilot.press("tab", "down", "s")  # Key Clients → Secondary? refused
+        await pilot.pause()
+        assert "Key Clients" not in screen.status_choice
+        assert any("'Key Clients' is the name of a status (Key Client)" in n.message
+                   for n in app._notifications)
+        await pilot.press("minus")  # nor left unclassified
+        await pilot.pause()
+        assert "Key Clients" not in screen.status_choice
+        assert "K Key Client" in statuses.render_line(1).text  # the preview says what happens
+        await pilot.press("ctrl+s")
+        await wait_idle(app, pilot, screen)
+        assert {c["name"]: c["status_key"] for c in store.contacts()} == {
+            "Ann Lee": None, "Bo Bell": "K"}
+    store.close()

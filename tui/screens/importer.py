@@ -274,6 +274,20 @@ class ImportScreen(Screen):
                 status = next((s for s in statuses if s.key == key), None)
         return status
 
+    def _mappable(self, raw: str, key: str | None) -> bool:
+        """A value that is a status's own name always means that status:
+        another choice for it is refused (and said), never shown and then
+        ignored by the import."""
+        from store import match_status
+
+        named = match_status(raw, self.store.statuses())
+        if named is None or named.key == key:
+            return True
+        self.app.bell()
+        self.notify(f"{raw.strip()!r} is the name of a status ({named.name}) and always means it.",
+                    severity="warning", markup=False)
+        return False
+
     def _letter(self, item, letter: str) -> None:
         if item is None or self._import_running():
             return
@@ -286,6 +300,8 @@ class ImportScreen(Screen):
         if letter.upper() not in keys:
             self.app.bell()
             self.notify(f"No status has the letter {letter!r}.", severity="warning", markup=False)
+            return
+        if not self._mappable(raw, letter.upper()):
             return
         self.status_choice[raw] = letter.upper()
         lst = self.query_one("#import-statuses", RowList)
@@ -476,7 +492,7 @@ class ImportScreen(Screen):
         lst = self.query_one("#import-statuses", RowList)
         if self.focused is lst and lst.current is not None:
             raw, _ = lst.current
-            if raw:
+            if raw and self._mappable(raw, None):
                 self.status_choice[raw] = None
                 lst.reload()
                 lst.action_move(1)
