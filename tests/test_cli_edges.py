@@ -409,3 +409,29 @@ def subprocess_in(folder, *args, env_extra):
         return run(*args, env_extra=env_extra)
     finally:
         os.chdir(cwd)
+
+
+def test_ctrl_c_during_an_import_says_nothing_was_imported(tmp_path, monkeypatch, capsys):
+    import store.importer as importer
+    from tui import cli
+
+    src = tmp_path / "a.csv"
+    src.write_text("Name,E-mail\r\nAnn Lee,ann@x.test\r\n", encoding="utf-8")
+    saving = importer.import_records
+
+    def ctrl_c() -> bool:  # asked after the rows are read, before the commit
+        raise KeyboardInterrupt
+
+    def interrupted(*args, stop=None, **kwargs):
+        return saving(*args, stop=ctrl_c, **kwargs)
+
+    monkeypatch.setattr(importer, "import_records", interrupted)
+    monkeypatch.setenv("DAILYREACH_DB", str(tmp_path / "c.db"))
+    monkeypatch.setattr(cli, "INTERRUPTED", {})
+    with pytest.raises(SystemExit) as done:
+        cli.main(["import", str(src)])
+    assert done.value.code == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "dailyreach: interrupted: nothing was imported")
+    with Store(tmp_path / "c.db", today=TODAY) as s:
+        assert s.count_contacts() == 0

@@ -132,6 +132,7 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
                 report = import_file(scratch, file, options, dry_run=True)
     else:
         try:
+            INTERRUPTED["note"] = "nothing was imported"  # Ctrl-C's message, see main()
             report = import_file(state.store(), file, options, dry_run=dry_run)
         except BaseException:
             if new_db:  # a failed first import leaves no empty database behind
@@ -729,14 +730,20 @@ def export_cmd(state: Context, file: Path, marketing: bool, keys: str | None, fo
     click.echo(f"Wrote {summary['contacts']:,} contacts ({summary['selection']}) to {summary['file']}")
 
 
+#: What a Ctrl-C means for the command running, when it can be said for
+#: sure (an import is all or nothing: a late Ctrl-C is held back and noted).
+INTERRUPTED: dict[str, str] = {}
+
+
 def main(argv: list[str] | None = None) -> None:
     """The commands (``tui.launch.main`` sends everything but opening the
     app here)."""
     def run() -> None:
         try:
             cli.main(args=argv, prog_name="dailyreach", standalone_mode=False)
-        except click.exceptions.Abort:
-            click.echo("dailyreach: aborted", err=True)
+        except click.exceptions.Abort:  # Ctrl-C (click turns it into Abort)
+            note = INTERRUPTED.get("note")
+            click.echo(f"dailyreach: interrupted{f': {note}' if note else ''}", err=True)
             sys.exit(1)
         except click.ClickException as exc:
             # one line, not click's multi-line usage block
