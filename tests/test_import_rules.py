@@ -106,6 +106,16 @@ def test_binary_junk_late_in_a_file_is_refused_with_its_line(tmp_path, store):
     assert store.count_contacts() == 0
 
 
+def test_colour_codes_in_a_line_are_cleaned_not_taken_for_binary(tmp_path, store):
+    # five escape sequences in a 60-byte line (a tenth of it ESC bytes) were
+    # refused as binary data; they are text to clean
+    line = "\x1b[1mAnn\x1b[0m \x1b[31mLee\x1b[0m,\x1b[4mann@x.test\x1b[0m"
+    report = import_file(store, write(tmp_path, "ansi.csv", f"Contact,E-mail\r\n{line}\r\n"))
+    assert report.added == 1
+    c = only(store)
+    assert (c["name"], c["email"]) == ("Ann Lee", "ann@x.test")
+
+
 def test_a_cell_longer_than_the_csv_default_limit_imports(tmp_path, store):
     note = "y" * 200_000
     data = "Contact,E-mail,Notes\r\n" + "".join(f"P{i},p{i}@x.test,ok\r\n" for i in range(250)) \

@@ -43,8 +43,10 @@ from ..errors import StoreError
 from .values import DateEvidence
 
 CHUNK = 1 << 20
-# bytes that count as control characters in a text line (tab, LF, CR excluded)
-_CONTROL = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+# bytes that count as control characters in a text line (tab, LF, CR
+# excluded, and ESC: colour codes pasted into a name are text to clean,
+# not binary junk)
+_CONTROL = bytes([*range(0, 9), 11, 12, *range(14, 27), *range(28, 32), 127])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 
 MAGIC = [
