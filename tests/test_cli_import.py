@@ -95,6 +95,21 @@ def test_summary_wording_dry_run_and_json(tmp_path):
     assert summary["columns"][0] == {"header": "Contact", "field": "name"}
 
 
+def test_a_long_list_of_extra_columns_is_cut_in_the_summary(tmp_path):
+    db = tmp_path / "wide.db"
+    path = tmp_path / "wide.csv"
+    extras = [f"Q{i}" for i in range(1, 31)]
+    path.write_text("Contact,E-mail," + ",".join(extras) + "\r\nAnn Lee,ann@x.test"
+                    + ",x" * 30 + "\r\n")
+    result = run("import", str(path), db=db)
+    assert result.returncode == 0, result.stderr
+    [line] = [l for l in result.stdout.splitlines() if "kept as extra data" in l]
+    assert line == ("  kept as extra data: " + ", ".join(extras[:20])
+                    + " … and 10 more (--json lists them all)")
+    summary = json.loads(run("import", str(path), "--json", db=db).stdout)
+    assert summary["extra_columns"] == extras
+
+
 def test_warnings_use_the_files_column_names(tmp_path):
     db = tmp_path / "c.db"
     path = tmp_path / "dups.csv"

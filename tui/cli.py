@@ -77,6 +77,14 @@ def cli(ctx: click.Context, db: str | None, today: str | None, demo: bool) -> No
 FORMAT_CHOICES = ("auto", "act", "outlook", "google", "thunderbird", "linkedin", "csv", "xlsx", "vcard")
 
 
+def _some(items: list[str], shown: int = 20) -> str:
+    """A list for one summary line: the first ``shown``, then how many more
+    (a sheet with a cell in its last column has 16,000 extra columns)."""
+    more = len(items) - shown
+    return ", ".join(items[:shown]) + (f" … and {more:,} more (--json lists them all)"
+                                       if more > 0 else "")
+
+
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
@@ -167,10 +175,10 @@ def import_cmd(state: Context, file: Path, fmt: str, encoding: str | None, sheet
         click.echo(f"    … and {skipped - SHOWN_WARNINGS:,} more: --json lists "
                    f"{'them' if skipped <= MAX_LISTED else f'the first {MAX_LISTED:,}'}")
     if report.unmapped_statuses:
-        values = ", ".join(f"{_quote(raw)} ×{n}" for raw, n in report.unmapped_statuses.items())
+        values = _some([f"{_quote(raw)} ×{n}" for raw, n in report.unmapped_statuses.items()])
         click.echo(f"  status values left unclassified: {values}")
     if report.extra_columns:
-        click.echo(f"  kept as extra data: {', '.join(report.extra_columns)}")
+        click.echo(f"  kept as extra data: {_some(report.extra_columns)}")
     for note in report.notes:
         click.echo(f"  note: {note}")
     for line, message in report.warnings[:SHOWN_WARNINGS]:
