@@ -260,6 +260,17 @@ def test_format_override(tmp_path, store):
     assert report.format == "vcard" and only(store)["name"] == "Ann Lee"
 
 
+def test_format_vcard_on_a_workbook_is_refused_not_ignored(tmp_path, store):
+    path = make_xlsx(tmp_path / "book.xlsx", {"Leads": [["Name", "E-mail"], ["Bo Bell", "bo@x.test"]]})
+    with pytest.raises(StoreError, match="--format vcard: this is an Excel workbook, not a vCard"):
+        import_file(store, path, ReadOptions(format="vcard"))
+    with pytest.raises(StoreError, match="not an Excel .xlsx workbook"):  # and the other way
+        import_file(store, write(tmp_path, "a.csv", "Name\r\nAnn\r\n"), ReadOptions(format="xlsx"))
+    assert store.count_contacts() == 0
+    report = import_file(store, path, ReadOptions(format="act"))  # a header profile: kept
+    assert report.added == 1
+
+
 # ------------------------------------------------------------ vCard details
 def test_vcard_21_folding_quoted_printable_and_escapes(tmp_path, store):
     card = ("BEGIN:VCARD\r\nVERSION:2.1\r\n"

@@ -58,6 +58,10 @@ def open_records(path, options: ReadOptions | None = None) -> Reading:
     if src.kind == "zip" or fmt == "xlsx":
         if src.kind != "zip":
             raise src.error("not an Excel .xlsx workbook (those are ZIP files)")
+        if fmt == "vcard":
+            # (an exporter's name is a header profile a sheet can have: kept)
+            raise src.error("--format vcard: this is an Excel workbook, not a vCard; leave "
+                            "--format out (nothing was imported)")
         from .tabular import read_xlsx
 
         records, mapper, progress = read_xlsx(
