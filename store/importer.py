@@ -1013,6 +1013,10 @@ def workbook_sheets(path: str | os.PathLike) -> list[str]:
         return []
 
 
+#: How many contacts a preview shows as read.
+SAMPLE_ROWS = 3
+
+
 def preview_file(path: str | os.PathLike, options=None) -> ImportReport:
     """Read a file without touching any database: format, encoding, column
     mapping, the raw status values with their counts, and per-row problems."""
@@ -1020,9 +1024,13 @@ def preview_file(path: str | os.PathLike, options=None) -> ImportReport:
 
     options = options or ReadOptions()
     reading = open_records(path, options)
-    for _ in reading.records:
-        pass
     report = reading.report
+    for rec in reading.records:
+        if len(report.sample) < SAMPLE_ROWS and (rec.display_name() or rec.company):
+            report.sample.append({
+                "line": rec.line, "name": rec.display_name(), "company": rec.company or "",
+                "email": rec.emails[0]["value"] if rec.emails else "",
+                "phone": rec.phones[0]["value"] if rec.phones else ""})
     report.raw_statuses = reading.raw_statuses()
     _refuse_empty(report)  # said when the file is read, not only at the import
     return report

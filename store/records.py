@@ -102,6 +102,10 @@ class ImportReport:
     raw_statuses: dict[str, int] = field(default_factory=dict)
     skipped_total: int = 0
     warnings_total: int = 0
+    #: a preview's first contacts as read ({"line", "name", "company",
+    #: "email", "phone"}), to see at a glance that the encoding and the
+    #: columns are right
+    sample: list[dict] = field(default_factory=list)
 
     def skip(self, line: int, reason: str) -> None:
         self.skipped_total += 1

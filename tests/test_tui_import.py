@@ -441,3 +441,26 @@ async def test_a_status_name_on_the_import_screen_keeps_its_status(tmp_path):
         assert {c["name"]: c["status_key"] for c in store.contacts()} == {
             "Ann Lee": None, "Bo Bell": "K"}
     store.close()
+
+
+async def test_the_first_contacts_as_read_show_a_wrong_encoding(tmp_path):
+    path = tmp_path / "pl.csv"
+    path.write_bytes("Name,E-mail,Company\r\nŁukasz Żółć,lz@x.pl,Łódź Sp.\r\n"
+                     "Štěpán Čech,sc@x.cz,Brno\r\n".encode("cp1250"))
+    async with import_screen(tmp_path) as (store, app, pilot, screen):
+        await pilot.press(*str(path), "enter")
+        await wait_idle(app, pilot, screen)
+        # read as a code page of its own choosing, but the names show it
+        for _ in range(6):  # F7 until the names read right
+            if screen.encoding == "cp1250":
+                break
+            await pilot.press("f7")
+            await wait_idle(app, pilot, screen)
+        info = str(screen.query_one("#import-info").render())
+        assert "line 2: Łukasz Żółć · Łódź Sp. · lz@x.pl" in info
+        assert "line 3: Štěpán Čech · Brno · sc@x.cz" in info
+        await pilot.press("f7")  # latin-1: the same bytes, other letters
+        await wait_idle(app, pilot, screen)
+        info = str(screen.query_one("#import-info").render())
+        assert "Łukasz" not in info and "line 2: " in info
+    store.close()

@@ -46,6 +46,9 @@ def for_screen(message: str) -> str:
         message = message.replace(cli, keys)
     return message
 DATE_CYCLE = (None, "mdy", "dmy")
+#: Seconds a format / encoding / date order / sheet choice is shown in a
+#: toast: the info line under the lists says it too, and a toast covers it.
+CHOICE_TOAST = 1.5
 
 
 class FieldPicker(ModalScreen):
@@ -428,21 +431,21 @@ class ImportScreen(Screen):
         if self._import_running():
             return
         self.fmt = FORMAT_CYCLE[(FORMAT_CYCLE.index(self.fmt) + 1) % len(FORMAT_CYCLE)]
-        self.notify(f"Format: {self.fmt}", markup=False)
+        self.notify(f"Format: {self.fmt}", markup=False, timeout=CHOICE_TOAST)
         self._preview()
 
     def action_cycle_encoding(self) -> None:
         if self._import_running():
             return
         self.encoding = ENCODING_CYCLE[(ENCODING_CYCLE.index(self.encoding) + 1) % len(ENCODING_CYCLE)]
-        self.notify(f"Encoding: {self.encoding or 'detect'}", markup=False)
+        self.notify(f"Encoding: {self.encoding or 'detect'}", markup=False, timeout=CHOICE_TOAST)
         self._preview()
 
     def action_cycle_dates(self) -> None:
         if self._import_running():
             return
         self.date_order = DATE_CYCLE[(DATE_CYCLE.index(self.date_order) + 1) % len(DATE_CYCLE)]
-        self.notify(f"Date order: {self.date_order or 'decide from the file'}", markup=False)
+        self.notify(f"Date order: {self.date_order or 'decide from the file'}", markup=False, timeout=CHOICE_TOAST)
         self._preview()
 
     def _sheet_read(self) -> str:
@@ -460,7 +463,7 @@ class ImportScreen(Screen):
             return
         self.sheet = self.sheets[(self.sheets.index(self._sheet_read()) + 1) % len(self.sheets)]
         self.notify(f"Sheet: {self.sheet} ({self.sheets.index(self.sheet) + 1} of {len(self.sheets)})",
-                    markup=False)
+                    markup=False, timeout=CHOICE_TOAST)
         self._preview()
 
     def action_change_field(self) -> None:
@@ -596,6 +599,14 @@ class ImportScreen(Screen):
                 choices.append(f"sheet {self.sheets.index(self._sheet_read()) + 1} of {len(self.sheets)}")
                 keys += "/F9"
             out.append(f"   ({', '.join(choices)}; {keys} change)\n", style="dim")
+            if self.result is None:
+                # the first contacts as read: a wrong encoding (Å‚ for ł) or
+                # a wrong column shows here before anything is imported
+                for first in report.sample:
+                    out.append(f"  line {first['line']}: ", style="dim")
+                    parts = [first[k] for k in ("name", "company", "email", "phone") if first[k]]
+                    out.append_text(safe(" · ".join(parts)))
+                    out.append("\n")
         if self.result is not None:
             r = self.result
             out.append(f"Done: {r.added} added, {r.merged} merged, {r.unchanged} unchanged, "
