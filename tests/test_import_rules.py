@@ -68,6 +68,18 @@ def test_mixed_utf8_and_cp1252_lines_each_decoded_right(tmp_path, store):
     assert [line for line, msg in report.warnings if "UTF-8" in msg] == [3]
 
 
+def test_a_guessed_code_page_is_said_with_the_way_to_choose_another(tmp_path, store):
+    data = "Contact,Company\r\nZoë Lindqvist,Skål AB\r\nRené Dubois,Crème SA\r\n".encode("cp1252")
+    report = import_file(store, write(tmp_path, "west.csv", data))
+    assert report.encoding == "cp1252"
+    assert any("code page was guessed as cp1252" in n and "--encoding" in n for n in report.notes)
+    # said only of a guess: UTF-8, or a code page chosen, needs no such note
+    for data, options in (("Contact\r\nZoë\r\n".encode(), None),
+                          (data, ReadOptions(encoding="cp1252"))):
+        report = import_file(store, write(tmp_path, "plain.csv", data), options)
+        assert not any("guessed" in n for n in report.notes)
+
+
 def test_encoding_override_and_its_error(tmp_path, store):
     path = write(tmp_path, "latin.csv", "Contact\r\nJosé Ñúñez\r\n", "latin-1")
     import_file(store, path, ReadOptions(encoding="latin-1"))

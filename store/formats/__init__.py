@@ -55,6 +55,12 @@ def open_records(path, options: ReadOptions | None = None) -> Reading:
     src: Source = open_source(path, options.encoding)
     report = ImportReport(file=src.label)
     report.encoding = src.encoding_label
+    if src.guessed:
+        # several code pages read the same bytes, as different letters
+        report.notes.append(
+            f"the file is not UTF-8: its code page was guessed as {src.encoding_label}; if "
+            "accented letters look wrong, choose another --encoding (cp1250 Central European, "
+            "cp1252 Western European)")
     if src.kind == "zip" or fmt == "xlsx":
         if src.kind != "zip":
             raise src.error("not an Excel .xlsx workbook (those are ZIP files)")

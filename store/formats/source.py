@@ -75,6 +75,7 @@ class Source:
     encoding: str = ""  # codec name used
     encoding_label: str = ""  # what the report shows
     mixed: bool = False  # per-line UTF-8 / cp1252
+    guessed: bool = False  # a code page worked out from the bytes (not UTF-8, no BOM)
     fallback: str = "cp1252"
     bom: int = 0
     bad_lines: list[int] = field(default_factory=list)  # lines that are not UTF-8
@@ -230,6 +231,7 @@ def _detect(src: Source) -> None:
         _mixed(src)
         return
     src.encoding = src.encoding_label = _legacy_codepage(src)
+    src.guessed = True
 
 
 def _mixed(src: Source) -> None:
