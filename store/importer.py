@@ -980,6 +980,7 @@ def import_file(store: Store, path: str | os.PathLike, options=None, *, dry_run:
                    progress=tick, dry_run=dry_run, bulk=bulk, stop=stop)
     report.raw_statuses = reading.raw_statuses()
     _refuse_empty(report)
+    _in_line_order(report)
     if report.skipped_total and report.skipped_total > len(report.skipped):
         report.notes.append(f"{report.skipped_total - MAX_MESSAGES} more skipped row(s) not listed")
     return report
@@ -1033,4 +1034,12 @@ def preview_file(path: str | os.PathLike, options=None) -> ImportReport:
                 "phone": rec.phones[0]["value"] if rec.phones else ""})
     report.raw_statuses = reading.raw_statuses()
     _refuse_empty(report)  # said when the file is read, not only at the import
+    _in_line_order(report)
     return report
+
+
+def _in_line_order(report: ImportReport) -> None:
+    """Problems in the order of their lines: a reader finds some while it
+    splits the file (text between vCards) and others later, per record."""
+    report.skipped.sort(key=lambda item: item[0])
+    report.warnings.sort(key=lambda item: item[0])

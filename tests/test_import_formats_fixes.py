@@ -285,7 +285,22 @@ def test_a_vcard_without_end_before_another_ends_where_the_next_begins(tmp_path,
     report = import_file(store, write(tmp_path, "middle.vcf", text))
     assert sorted(c["name"] for c in store.contacts()) == ["Ann One", "Bo Two"]
     assert report.warnings == [
-        (1, "this vCard has no END:VCARD; it was read up to line 3, where the next vCard starts")]
+        (1, "this vCard has no END:VCARD; it was read up to line 3 (the next vCard starts on "
+            "line 4)")]
+
+
+def test_a_damaged_vcard_names_the_files_line_and_problems_come_in_line_order(tmp_path, store):
+    text = (GOOD + "junk between\r\n"                                    # lines 1-4, 5
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Two\r\n"           # 6-8
+            + "NOTE:folded\r\n  on\r\n;;;;;::::\r\nEND:VCARD\r\n"    # 9-12: line 11 is bad
+            + "between\r\n")                                              # 13
+    report = import_file(store, write(tmp_path, "damaged.vcf", text))
+    assert [c["name"] for c in store.contacts()] == ["Ann One"]
+    # vobject's own "At line 21" counts neither the file's lines nor the card's
+    assert report.skipped == [
+        (5, "text between vCards ignored"),
+        (6, "this vCard could not be read (line 11: Failed to parse line: ;;;;;::::)"),
+        (13, "text between vCards ignored")]
 
 
 def test_an_unterminated_last_vcard_that_cannot_be_read_is_skipped(tmp_path, store):

@@ -98,6 +98,9 @@ def _decode_qp(line: str) -> str:
     return ";".join([name, *kept]) + ":" + text
 
 
+_VOBJECT_LINE = re.compile(r"At line \d+: ")
+
+
 def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], TextLines]:
     lines = TextLines(src, report.warn)
     numbered = [(i, line.rstrip("\r\n")) for i, line in enumerate(lines, 1)]
@@ -159,6 +162,7 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
         for start, body, open_until in cards:
             report.rows += 1
             logical, unreadable = [], []
+            numbers = []  # the file's line of each logical line, for vobject's messages
             for number, line in _logical_lines(body):
                 if ":" not in line:
                     if line.strip():
@@ -170,14 +174,25 @@ def read_vcards(src: Source, report: ImportReport) -> tuple[Iterator[Record], Te
                     photos += 1
                     continue
                 logical.append(_decode_qp(line))
+                numbers.append(number)
             text = "BEGIN:VCARD\r\n" + "\r\n".join(logical) + "\r\nEND:VCARD\r\n"
             where = ("" if not open_until else "the end of the file" if open_until < 0
-                     else f"line {open_until - 1}, where the next vCard starts")
+                     else f"line {open_until - 1} (the next vCard starts on line {open_until})")
             try:
                 card = vobject.readOne(text, ignoreUnreadable=False)
                 rec = _record(start, card, report)
             except Exception as exc:  # vobject raises several types for damaged cards
                 reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+                # vobject's "At line N" counts neither the file's lines nor
+                # the card's: name the file's line of the text it quotes
+                at = _VOBJECT_LINE.match(reason)
+                if at:
+                    reason = reason[at.end():]
+                    quoted = reason.partition("Failed to parse line: ")[2].strip()
+                    found = next((n for n, text in zip(numbers, logical)
+                                  if quoted and text.strip().startswith(quoted)), None)
+                    if found:
+                        reason = f"line {found}: {reason}"
                 report.skip(start, f"this vCard has no END:VCARD and could not be read up to {where} "
                                    f"({reason})" if where else f"this vCard could not be read ({reason})")
                 continue
