@@ -414,6 +414,11 @@ def test_a_first_sheet_without_contacts_names_the_other_sheets(tmp_path, store):
     with pytest.raises(StoreError, match="sheet 'Empty' has a header on row 1 but no rows below it; "
                                          "the workbook's other sheets: 'Full'"):
         import_file(store, header_only)
+    # two empty sheets: not "the other sheet", which is empty too
+    blank = make_xlsx(tmp_path / "blank.xlsx", {"Blank": [], "Blank2": []})
+    with pytest.raises(StoreError) as err:
+        import_file(store, blank)
+    assert str(err.value).endswith("every sheet of the workbook is empty (Blank, Blank2)")
     import_file(store, path, ReadOptions(sheet="Contacts"))
     assert [c["name"] for c in store.contacts()] == ["Ann Lee"]
 

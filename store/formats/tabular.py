@@ -555,6 +555,8 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
             break
     if header is None:
         if not filled and not any(any(c not in (None, "") for c in row) for row in rows):
+            if others and not any(_has_cells(wb[name], src) for name in others):
+                raise src.error(f"every sheet of the workbook is empty ({', '.join(sheets)})")
             raise src.error(f"sheet {chosen!r} is empty{elsewhere}")
         raise _no_columns(src.error(
             f"sheet {chosen!r}: no contact columns in the header: expected names such as Name, "
@@ -599,6 +601,11 @@ def read_xlsx(src: Source, report: ImportReport, *, sheet: str | None, profile: 
         wb.close()
 
     return records(), mapper, lambda: progress[0]
+
+
+def _has_cells(ws, src: Source) -> bool:
+    """Does a sheet hold anything at all (read until its first value)?"""
+    return any(any(c not in (None, "") for c in row) for row in _sheet_rows(ws, src, ws.title))
 
 
 def _sheet_rows(ws, src: Source, name: str) -> Iterator[list]:
