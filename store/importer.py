@@ -633,6 +633,13 @@ class _Merge:
                     changes.append(f"{k}: {extra[k]!r} → {v!r}")
                 else:
                     report.warn(rec.line, f"duplicate of line {first_line}: kept {k} {extra[k]!r}, not {v!r}")
+        if update:
+            # a date an earlier import kept as text (its day/month order was
+            # unclear) and this one reads as a date: history now holds it
+            for k, text in rec.dated.items():
+                if k not in rec.extra and new_extra.get(k) == clean(text):
+                    del new_extra[k]
+                    changes.append(f"{k}: {text!r} read as a date")
         if new_extra != extra:
             updates["extra"] = json.dumps(new_extra, ensure_ascii=False)
         if rec.created and rec.created.isoformat() < existing["created_at"][:10]:

@@ -48,6 +48,9 @@ class Record:
     created: date | None = None
     extra: dict = field(default_factory=dict)
     activities: list[Activity] = field(default_factory=list)
+    #: date columns read as dates this time: label → their text (an earlier
+    #: import that could not read them kept that text as extra data)
+    dated: dict = field(default_factory=dict)
     #: set by readers that already cleaned every text (the merge skips it)
     cleaned: bool = field(default=False, repr=False, compare=False)
 

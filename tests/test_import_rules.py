@@ -213,7 +213,15 @@ def test_undecidable_day_month_order_is_reported_not_guessed(tmp_path, store):
     import_file(store, write(tmp_path, "unsure.csv",
                              "Name,Phone,Status,Last Reach\r\nAnn,555-0100,Prospect,03/04/2021\r\n"),
                 ReadOptions(date_order="mdy"))
-    assert acts(store, c["id"]) == [("call", "reached", "2021-03-04", None)]
+    assert acts(store, c["id"]) == [
+        ("call", "reached", "2021-03-04", None),
+        ("note", "changed", "2026-12-03",
+         "Changed by import of unsure.csv (line 2): Last Reach: '03/04/2021' read as a date")]
+    # the text kept for want of an order goes now that history holds the date
+    # (an export wrote it back as "Last Reach (extra)" beside the real one)
+    assert only(store)["extra"] == {}
+    again = import_file(store, tmp_path / "unsure.csv", ReadOptions(date_order="mdy"))
+    assert (again.merged, again.unchanged) == (0, 1)
 
 
 def test_act_exports_default_to_us_dates_when_undecided_and_say_so(tmp_path, store):

@@ -284,6 +284,8 @@ class RowMapper:
                 rec.extra[label] = text
                 continue
             parsed[field] = day
+            if text:
+                rec.dated[label] = text
         rec.created = parsed.get("created")
         if "edited" in parsed:
             rec.extra[self.labels.get("edited", "Edit Date")] = parsed["edited"].isoformat()
