@@ -261,3 +261,71 @@ async def test_a_letter_on_a_contact_purged_elsewhere_does_not_reach_a_newcomer(
         assert app.is_running
     assert newcomer != vic
     assert small_store.contact(newcomer)["status_key"] is None
+
+
+async def open_edit_form(app, pilot, cid: int) -> None:
+    from tui.screens.detail import EditContactScreen
+
+    app.open_contact(cid)
+    await pilot.pause()
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    assert isinstance(app.screen, EditContactScreen)
+
+
+async def test_an_edit_form_writes_only_what_was_typed_in_it(small_store):
+    pat = contact_id(small_store, "Pat Prospect")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_edit_form(app, pilot, pat)
+        with elsewhere(small_store) as other:  # another window saves a title meanwhile
+            other.update_contact(pat, {"title": "Title from B"})
+        await pilot.press(*["tab"] * 5, *"Dana", "enter")  # the owner box: only it is typed in
+        await pilot.pause(0.3)
+        assert any(m == "Saved: Owner." for m in messages(app))
+    c = small_store.contact(pat)
+    assert (c["title"], c["owner"]) == ("Title from B", "Dana")  # B's title was erased before
+
+
+async def test_an_edit_form_asks_before_writing_over_a_field_changed_elsewhere(small_store):
+    pat = contact_id(small_store, "Pat Prospect")
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_edit_form(app, pilot, pat)
+        with elsewhere(small_store) as other:
+            other.update_contact(pat, {"title": "Title from B"})
+        await pilot.press(*["tab"] * 4, *"Boss", "enter")  # the title box, typed in here too
+        await pilot.pause(0.3)
+        problem = str(app.screen.query_one("#edit-problem").render())
+        assert "Changed in another window or by the command line since this form opened: Title" \
+            in problem
+        assert small_store.contact(pat)["title"] == "Title from B"  # not yet
+        await pilot.press("enter")  # again: saved over it, as asked
+        await pilot.pause(0.3)
+    assert small_store.contact(pat)["title"] == "Boss"
+
+
+async def test_an_email_marked_sent_after_the_cli_logged_it_is_not_logged_twice(small_store):
+    sam = contact_id(small_store, "Sam Second")
+
+    def sent() -> int:
+        return sum(1 for h in small_store.history(sam) if (h["kind"], h["outcome"]) == ("email", "sent"))
+
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "ctrl+e")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ComposeScreen)
+        with elsewhere(small_store) as other:
+            other.log_outcome(sam, "email", "sent", note="cli")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert sent() == 1  # the CLI's only
+        assert any("logged elsewhere" in m for m in messages(app))
+        assert isinstance(app.screen, ComposeScreen)  # the e-mail is still there
+        await pilot.press("ctrl+s")  # again: this one was sent too
+        await pilot.pause(0.3)
+        assert sent() == 2 and not isinstance(app.screen, ComposeScreen)

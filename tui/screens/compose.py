@@ -57,6 +57,9 @@ class ComposeScreen(Screen):
         if contact is None:
             return
         self.address, subject, body = filled_email(self.store, self.contact_id)
+        # what the e-mail was written against: Ctrl+S is refused when the
+        # e-mail was logged elsewhere meanwhile, as the queue's Enter is
+        self.read = (contact["last_email_sent"], contact["email_attempts"])
         bar = Text.assemble((" dailyreach ", "bold reverse"), "  ", ("E-mail to ", "bold"))
         bar.append_text(safe(contact["name"], "bold"))
         self.query_one("#topbar", Static).update(bar)
@@ -120,10 +123,19 @@ class ComposeScreen(Screen):
                          company=contact["company"] or "", kind="email", due=self.store.today(),
                          status_key=contact["status_key"] or "", status=contact["status"] or "",
                          priority=0, phone=contact["phone"] or "", email=self.address,
-                         last_done=contact["last_email_sent"] and date.fromisoformat(contact["last_email_sent"]),
-                         attempts=contact["email_attempts"])
+                         last_done=self.read[0] and date.fromisoformat(self.read[0]),
+                         attempts=self.read[1])
         if self.app.log_outcome(item, "sent", self.subject.strip() or None):
             self.dismiss_to_queue()
+            return
+        try:
+            contact = self.store.contact(self.contact_id)
+        except StoreError:  # gone: already said
+            return
+        else:
+            # refused as logged elsewhere meanwhile: said so; a second
+            # Ctrl+S means this one was sent too, and records it
+            self.read = (contact["last_email_sent"], contact["email_attempts"])
 
     def dismiss_to_queue(self) -> None:
         self.app.pop_screen()

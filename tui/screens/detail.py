@@ -180,6 +180,7 @@ class EditContactScreen(Screen):
         super().__init__()
         self.contact_id = contact_id
         self.warned_for: list[int] | None = None
+        self.warned_clash: list[str] | None = None
         self.extra_keys: list[str] = []
         self.phone_types: list[str] = []
         self.email_types: list[str] = []
@@ -229,6 +230,10 @@ class EditContactScreen(Screen):
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#f-name", Input))
         self.initial = self.fields()
+        # the contact as stored when the form opened, to tell a change made
+        # elsewhere meanwhile from one typed here
+        self.opened = (self.store.editable_fields(self.contact_id)
+                       if self.contact_id is not None else {})
 
     def unsaved(self) -> bool:
         """Has anything been typed since the form opened?"""
@@ -263,8 +268,58 @@ class EditContactScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
 
+    #: How the save notice names each field (the store's keys are not words).
+    FIELD_WORDS = {**dict(SCALARS), "emails": "e-mails", "phones": "phones",
+                   "extra": "extra data", "notes": "notes"}
+
+    def _typed(self, fields: dict) -> dict:
+        """The fields typed in since the form opened, as update_contact takes
+        them: only those, so a field another window changed meanwhile is
+        not written back as this form last read it."""
+        typed = {k: v for k, v in fields.items() if v != self.initial.get(k)}
+        if "extra" in typed:
+            # each extra value on its own: the others as they are now
+            now = self.store.editable_fields(self.contact_id)["extra"]
+            typed["extra"] = {**now, **{k: v for k, v in fields["extra"].items()
+                                        if v != self.initial["extra"].get(k)}}
+        return typed
+
+    def _clashes(self, fields: dict, typed: dict) -> list[str]:
+        """Fields typed here that another window or the CLI changed since
+        the form opened."""
+        now = self.store.editable_fields(self.contact_id)
+        out = []
+        for key in typed:
+            if key != "extra":
+                if now.get(key) != self.opened.get(key):
+                    out.append(self.FIELD_WORDS.get(key, key))
+                continue
+            out += [k for k, v in fields["extra"].items() if v != self.initial["extra"].get(k)
+                    and now["extra"].get(k) != self.opened["extra"].get(k)]
+        return out
+
     def action_save(self) -> None:
         fields = self.fields()
+        if self.contact_id is not None:
+            try:
+                typed = self._typed(fields)
+                clashes = self._clashes(fields, typed) if typed else []
+            except StoreError as exc:  # purged elsewhere
+                self._problem(f"Not saved: {exc}")
+                self.notify(f"Not saved: {exc}", severity="error", markup=False)
+                return
+            if not typed:
+                self.app.pop_screen()
+                self.notify("Nothing changed.", markup=False)
+                return
+            if clashes and self.warned_clash != clashes:
+                self.warned_clash = clashes
+                message = (f"Changed in another window or by the command line since this form "
+                           f"opened: {', '.join(clashes)}. Enter again saves what you typed over "
+                           "it; Esc leaves (F5 on the contact shows the new values).")
+                self._problem(message)
+                self.notify(message, severity="warning", markup=False)
+                return
         try:
             dupes = self.store.possible_duplicates(fields, exclude=self.contact_id)
             if self.contact_id is not None:
@@ -294,7 +349,7 @@ class EditContactScreen(Screen):
                 new_id = self.store.add_contact(fields)
             else:
                 before = self.store.editable_fields(self.contact_id)
-                changed = self.store.update_contact(self.contact_id, fields)
+                changed = self.store.update_contact(self.contact_id, typed)
                 after = self.store.editable_fields(self.contact_id)
         except StoreError as exc:
             self._problem(f"Not saved: {exc}")
@@ -313,8 +368,8 @@ class EditContactScreen(Screen):
                 self.app.record_edit(self.contact_id, {k: before[k] for k in changed},
                                      {k: after[k] for k in changed},
                                      f"edit {after['name']} ({', '.join(changed)})")
-            self.notify(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.",
-                        markup=False)
+            words = ", ".join(self.FIELD_WORDS.get(k, k) for k in changed)
+            self.notify(f"Saved: {words}." if changed else "Nothing changed.", markup=False)
 
     def action_cancel(self) -> None:
         self.app.pop_screen()
