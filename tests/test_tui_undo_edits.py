@@ -161,3 +161,32 @@ async def test_ctrl_z_with_nothing_recorded_says_so_once(small_store):
         await pilot.pause()
         said = [m for m in messages(app) if "undo" in m.lower()]
         assert said == ["Nothing to undo: no change has been recorded yet."]
+
+
+async def test_ctrl_z_in_a_text_box_undoes_nothing_behind_it(small_store):
+    app = DailyReachApp(small_store)
+    pat = contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        lst = app.screen.query_one("#contacts")
+        while lst.current["id"] != pat:
+            await pilot.press("down")
+        await pilot.press("s")  # Pat → Secondary Client
+        await pilot.pause()
+        assert small_store.contact(pat)["status_key"] == "S"
+        await pilot.press("slash", *"zz", "ctrl+z")  # a typing fix in the search box
+        await pilot.pause()
+        assert small_store.contact(pat)["status_key"] == "S"  # not taken back unseen
+        assert any("Ctrl+Z does not undo typing in a box" in m for m in messages(app))
+        app.open_contact(pat)
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContactScreen)
+        await pilot.press(*"ZZ", "ctrl+z")  # in the edit form
+        await pilot.pause()
+        assert small_store.contact(pat)["status_key"] == "S"
+        assert isinstance(app.screen, EditContactScreen)
+        assert app.screen.query_one("#f-name").value == "Pat ProspectZZ"

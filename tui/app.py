@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import ThemeProvider
+from textual.widgets import Input
 
 from store import NothingToUndo, QueueItem, Store, StoreError, UndoResult
 from store.plan import OUTCOME_LABELS
@@ -416,6 +417,14 @@ class DailyReachApp(App):
     def action_undo(self) -> None:
         """Undo this session's last step; with none left, the newest change
         recorded in history (an earlier session's), so undo survives a restart."""
+        if isinstance(self.focused, Input):
+            # a text box has no undo of its own: Ctrl+Z there is a typing
+            # fix, and must not take back a change behind the form unseen
+            self.bell()
+            self.notify("Ctrl+Z does not undo typing in a box, nor changes while you type: "
+                        "leave the box (Esc or Tab), then Ctrl+Z undoes the last change.",
+                        severity="warning", markup=False)
+            return
         if not self.undo_stack:
             self.action_undo_history()
             return
