@@ -5,6 +5,8 @@ action (an e-mail logged as bounced) and left the edit in place."""
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from store import Store
 from tui.app import DailyReachApp, PlanScreen
 from tui.screens.detail import EditContactScreen
@@ -190,3 +192,67 @@ async def test_ctrl_z_in_a_text_box_undoes_nothing_behind_it(small_store):
         assert small_store.contact(pat)["status_key"] == "S"
         assert isinstance(app.screen, EditContactScreen)
         assert app.screen.query_one("#f-name").value == "Pat ProspectZZ"
+
+
+async def test_a_note_added_is_taken_back_by_ctrl_z(small_store):
+    app = DailyReachApp(small_store)
+    pat = contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_contact(pat)
+        await pilot.pause()
+        await pilot.press("enter", *"call back in May", "enter")
+        await pilot.pause()
+        assert latest(small_store, pat)[0] == "note"
+        await pilot.press("ctrl+z")  # the note, not an older step (there is none)
+        await pilot.pause()
+        assert all(h["note"] != "call back in May" for h in small_store.history(pat))
+
+
+async def test_typing_is_not_dropped_without_a_question(small_store):
+    from tui.screens.compose import ComposeScreen
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.detail import DetailScreen
+
+    app = DailyReachApp(small_store)
+    pat = contact_id(small_store, "Pat Prospect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # a note typed on a contact, not added yet: F2, or Esc twice, asks
+        app.open_contact(pat)
+        await pilot.pause()
+        await pilot.press("enter", *"half a thought")
+        for keys in (("f2",), ("escape", "escape")):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "The note you typed is not added" in str(app.screen.query_one(Static).render())
+            await pilot.press("escape")  # no: stay
+            await pilot.pause()
+            assert isinstance(app.screen, DetailScreen)
+            assert app.screen.query_one("#note").value == "half a thought"
+        # the edit form: Esc with a change asks, as F3 does
+        app.screen.query_one("#note").value = ""
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press(*" Jr", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # yes: leave without saving
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert small_store.contact(pat)["name"] == "Pat Prospect"
+        # Ctrl+Q on an e-mail written in asks too
+        await pilot.press("f2", "tab", "ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        await pilot.press(*"PS")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen) and app.screen.body.startswith("PSHi Sam")
+        await pilot.press("ctrl+q", "enter")  # yes: quit
+        await pilot.pause()
+    assert app.return_code is not None or not app.is_running

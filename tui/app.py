@@ -352,6 +352,10 @@ class DailyReachApp(App):
 
         self.push_undo(Undo(label, revert=revert))
 
+    def record_activity(self, label: str, activity_id: int, contact_id: int) -> None:
+        """A history row a screen wrote (a note): Ctrl+Z deletes it."""
+        self.push_undo(Undo(label, activity_id=activity_id, contact_id=contact_id))
+
     def record_refusal(self, label: str, message: str) -> None:
         """Something done that Ctrl+Z cannot take back (see Undo.refusal)."""
         self.push_undo(Undo(label, refusal=message))
@@ -561,21 +565,34 @@ class DailyReachApp(App):
         if not isinstance(self.screen, screen_class("HelpScreen")):
             self.push_screen(screen_class("HelpScreen")())
 
+    def _ask_to_leave(self, then: Callable[[], object]) -> bool:
+        """When the screen holds typing not saved (an edit form, an e-mail,
+        a note), ask before it is dropped and run ``then`` on yes; returns
+        whether it asked (the caller stops there)."""
+        unsaved = getattr(self.screen, "unsaved", None)
+        if unsaved is None or not unsaved():
+            return False
+        question = getattr(self.screen, "LEAVE_QUESTION",
+                           "Leave this form without saving? What you typed is lost.")
+        self.push_screen(screen_class("ConfirmScreen")(Text(question, style="bold")),
+                         lambda yes: then() if yes else None)
+        return True
+
+    def leave_screen(self) -> None:
+        """Esc on a screen with typing in it: asks first (see _ask_to_leave)."""
+        if not self._ask_to_leave(self.pop_screen):
+            self.pop_screen()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: asks first when the screen holds typing not saved."""
+        if not self._ask_to_leave(self.exit):
+            self.exit()
+
     def _switch(self, screen_type) -> None:
         if getattr(self.screen, "importing", False):
             self.notify("An import is running; wait for its summary.", severity="warning")
             return
-        unsaved = getattr(self.screen, "unsaved", None)
-        if unsaved is not None and unsaved():
-            # an edit form with changes: leaving it would drop what was typed
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self.pop_screen()
-                    self._switch(screen_type)
-
-            question = getattr(self.screen, "LEAVE_QUESTION",
-                               "Leave this form without saving? What you typed is lost.")
-            self.push_screen(screen_class("ConfirmScreen")(Text(question, style="bold")), answer)
+        if self._ask_to_leave(lambda: (self.pop_screen(), self._switch(screen_type))):
             return
         if isinstance(self.screen, screen_class("HelpScreen")):
             self.pop_screen()

@@ -164,7 +164,7 @@ KEYMAP_ROWS = [
     ("detail.edit", "Ctrl+E", "edit the contact's fields", "contact"),
     ("detail.note", "Enter", "add a note", "contact"),
     (None, "Enter", "save the form (in any one-line box)", "edit form"),
-    ("edit.cancel", "Esc", "leave the form without saving", "edit form"),
+    ("edit.cancel", "Esc", "leave the form without saving (asks if you typed)", "edit form"),
     ("triage.next", "→ / ↓", "skip to the next unclassified contact", "triage"),
     ("triage.previous", "← / ↑", "back to the previous one", "triage"),
     ("triage.open", "Enter", "open the contact", "triage"),

@@ -16,7 +16,6 @@ from store.mail import PLACEHOLDERS, as_text, check_template, mailto_url
 from ..compose import copy_text, filled_email, open_mail_client, save_draft
 from ..keys import COMPOSE_BINDINGS
 from ..safe import safe
-from .confirm import ConfirmScreen
 
 
 class ComposeScreen(Screen):
@@ -141,15 +140,7 @@ class ComposeScreen(Screen):
         self.app.pop_screen()
 
     def action_cancel(self) -> None:
-        if not self.unsaved():
-            self.app.pop_screen()
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.app.pop_screen()
-
-        self.app.push_screen(ConfirmScreen(Text(self.LEAVE_QUESTION, style="bold")), answer)
+        self.app.leave_screen()
 
     def action_template(self) -> None:
         def done(saved: bool | None) -> None:

@@ -146,20 +146,29 @@ class DetailScreen(Screen):
             self.set_focus(self.query_one("#fields", LetterTarget))
             return
         try:
-            self.store.log(self.contact_id, "note", None, note=text)
+            note_id = self.store.log(self.contact_id, "note", None, note=text)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         event.input.value = ""
-        self.notify("Note added.")
+        name = getattr(self, "contact", {}).get("name", "")
+        self.app.record_activity(f"{name}: note added", note_id, self.contact_id)
+        self.notify("Note added (Ctrl+Z takes it back).")
         self.set_focus(self.query_one("#fields", LetterTarget))
         self.reload()
+
+    #: Asked before leaving a contact whose note box holds text (see unsaved()).
+    LEAVE_QUESTION = "Leave this contact? The note you typed is not added."
+
+    def unsaved(self) -> bool:
+        """Is a note typed and not added yet?"""
+        return bool(self.query_one("#note", Input).value.strip())
 
     def action_back(self) -> None:
         if self.query_one("#note", Input).has_focus:
             self.set_focus(self.query_one("#fields", LetterTarget))
         else:
-            self.app.pop_screen()
+            self.app.leave_screen()
 
 
 _EXT = re.compile(r"^(.*?\d[^x]*?)\s*(?:x|ext\.?)\s*(\d+)$", re.IGNORECASE)
@@ -372,4 +381,4 @@ class EditContactScreen(Screen):
             self.notify(f"Saved: {words}." if changed else "Nothing changed.", markup=False)
 
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        self.app.leave_screen()
