@@ -170,6 +170,21 @@ async def test_status2_list_edited_in_the_app_and_set_with_shift_letter(messy):
         await pilot.pause()
         assert [v.name for v in messy.status2_values()] == ["Web", "Referral"]
         await pilot.press("escape")  # clears the box, focus to the list
+        # a name typed with the list focused goes into the box and is added
+        # (it was lost, and the Enter after it renamed the focused value)
+        await pilot.press(*"Zeta", "enter")
+        await pilot.pause()
+        assert [v.name for v in messy.status2_values()] == ["Web", "Referral", "Zeta"]
+        await pilot.press("ctrl+z")  # leaves the box? no: Ctrl+Z in a box undoes nothing
+        await pilot.press("escape", "ctrl+z")  # from the list: the add is taken back
+        await pilot.pause()
+        assert [v.name for v in messy.status2_values()] == ["Web", "Referral"]
+        await pilot.press("down", "enter", "ctrl+u", *"Referrals", "enter")  # rename Referral
+        await pilot.pause()
+        assert [v.name for v in messy.status2_values()] == ["Web", "Referrals"]
+        await pilot.press("escape", "ctrl+z")
+        await pilot.pause()
+        assert [v.name for v in messy.status2_values()] == ["Web", "Referral"]
         await pilot.press("escape")
         await pilot.press("f3")
         await pilot.pause()
@@ -189,6 +204,21 @@ async def test_status2_list_edited_in_the_app_and_set_with_shift_letter(messy):
         assert messy.contact(kim)["status2"] == "Referral"
         await pilot.press("ctrl+z")
         await pilot.pause()
+        assert messy.contact(kim)["status2"] == "Web"
+        # removing Web clears it on Kim (asked first); Ctrl+Z puts both back
+        await pilot.press("ctrl+p", *"status 2 list")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("home", "delete")
+        await pilot.pause()
+        await pilot.press("enter")  # yes
+        await pilot.pause()
+        assert [v.name for v in messy.status2_values()] == ["Referral"]
+        assert messy.contact(kim)["status2"] is None
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [v.name for v in messy.status2_values()] == ["Referral", "Web"]
         assert messy.contact(kim)["status2"] == "Web"
 
 

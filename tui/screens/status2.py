@@ -35,9 +35,10 @@ class Status2Screen(Screen):
         yield Static(id="topbar")
         yield RowList(lambda: len(self.values), lambda o, n: self.values[o:o + n],
                       self._render_value, empty="The list is empty: type a value below.",
-                      id="values")
+                      on_letter=self._start_adding, id="values")
+        # (no select on focus: the letter that moved focus here is kept)
         yield Input(placeholder="Add a value: type its name, Enter adds (first letters must differ)",
-                    id="value-name")
+                    id="value-name", select_on_focus=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -67,6 +68,15 @@ class Status2Screen(Screen):
         out.append(f" {count:>9,} contact{'s' if count != 1 else ' '}", style="dim")
         return out
 
+    def _start_adding(self, _item, letter: str) -> None:
+        """A letter typed on the list starts a new value in the box below
+        (it did nothing, and the Enter after it renamed the focused value)."""
+        self._end_edit()
+        box = self.query_one("#value-name", Input)
+        box.value = letter
+        box.cursor_position = 1
+        self.set_focus(box)
+
     def action_rename(self) -> None:
         item = self.query_one("#values", RowList).current
         if item is None:
@@ -75,17 +85,31 @@ class Status2Screen(Screen):
         self.renaming = item[0]
         box = self.query_one("#value-name", Input)
         box.value = item[0].name
+        box.cursor_position = len(box.value)  # typing goes on after the name
         box.placeholder = f"New name for {item[0].name} (Enter saves, Esc cancels)"
         self.set_focus(box)
 
+    def _names(self) -> list[str]:
+        return [v.name for v in self.store.status2_values()]
+
+    def _undoable(self, label: str, restore) -> None:
+        """Ctrl+Z puts the list back while nobody changed it since."""
+        self.app.record_setting(label, self._names, restore, self._names())
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value
+        store = self.store
         try:
             if self.renaming is not None:
-                entry = self.store.rename_status2(self.renaming.name, name)
-                self.notify(f"Renamed to {entry.name}.", markup=False)
+                old = self.renaming.name
+                entry = store.rename_status2(old, name)
+                self._undoable(f"status 2 {old} renamed {entry.name}",
+                               lambda: store.rename_status2(entry.name, old))
+                self.notify(f"Renamed to {entry.name} (Ctrl+Z takes it back).", markup=False)
             elif name.strip():
-                entry = self.store.add_status2(name)
+                entry = store.add_status2(name)
+                self._undoable(f"status 2 {entry.name} added",
+                               lambda: store.remove_status2(entry.name))
                 self.notify(f"Added {entry.key} {entry.name}: Shift+{entry.key} sets it.",
                             markup=False)
             else:
@@ -117,11 +141,22 @@ class Status2Screen(Screen):
                              lambda yes: self._remove(value, True) if yes else None)
 
     def _remove(self, value: Status2, clear: bool) -> None:
+        store = self.store
         try:
-            cleared = self.store.remove_status2(value.name, clear=clear)
+            cleared = store.remove_status2(value.name, clear=clear)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        label = f"status 2 {value.name} removed"
+        if cleared:
+            # cleared on contacts: one batch in their history, whose undo
+            # also puts the value back in the list
+            made = f"{cleared:,} contacts: status 2 {value.name!r} removed"
+            batch = next((b for b in store.batches(5) if b.label == made), None)
+            if batch is not None:
+                self.app.record_batches(label, [batch.id])
+        else:
+            self._undoable(label, lambda: store.add_status2(value.name))
         self.notify(f"Removed {value.name}" + (f"; cleared on {cleared:,} contact(s)."
                                                if cleared else "."), markup=False)
         self.reload()
