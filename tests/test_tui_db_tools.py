@@ -710,3 +710,33 @@ async def test_in_a_big_database_a_search_of_short_words_waits_for_enter(messy, 
         await pilot.press("slash", *"o", "enter")  # "ugo": three letters search as typed
         await pilot.pause(0.3)
         assert "Enter searches" not in str(app.screen.query_one("#topbar").render())
+
+
+async def test_a_letter_on_a_group_heading_leaves_blanks_and_asks_before_a_big_change(tmp_path):
+    from textual.widgets import Static
+
+    store = Store(tmp_path / "groups.db", today=TODAY)
+    records = [make_record(i + 2, f"Pat Show{i:02}", status="Trade Show", phone=f"555-01{i:02}")
+               for i in range(24)]
+    records.append(make_record(40, "Uma Blank", status="", phone="555-0199"))
+    import_records(store, records, ImportReport(file="test"))
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        lst = app.screen.query_one("#cleanup", RowList)
+        await move_to(pilot, lst, lambda r: getattr(r, "name", "").startswith("No guess"))
+        await pilot.press("p")  # 24 contacts would change: asked first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "24 unclassified contacts get it" in str(app.screen.query_one(Static).render())
+        await pilot.press("escape")  # no
+        await pilot.pause()
+        assert store.count_contacts(status="-") == 25
+        await pilot.press("p", "enter")  # yes
+        await pilot.pause()
+        assert store.count_contacts(status="P") == 24
+        # the contact with no status at all is no value of the group: left as it was
+        assert [c["name"] for c in store.contacts(status="-")] == ["Uma Blank"]
+    store.close()

@@ -15,6 +15,7 @@ from store import RawStatus, Store, StoreError
 from ..keys import CLEANUP_BINDINGS
 from ..safe import fit, safe
 from ..widgets import RowList
+from .confirm import ConfirmScreen
 
 
 @dataclass
@@ -165,9 +166,30 @@ class CleanupScreen(Screen):
             self.notify(f"No status has the letter {letter!r}.", severity="warning", markup=False)
             return
         if isinstance(item, Group):
-            self._map(item.values, letter, f"group {item.name!r}")
+            self._map_group(item, letter)
         else:
             self._map([item], letter, repr(item.raw))
+
+    def _map_group(self, group: Group, key: str, values: list[RawStatus] | None = None) -> None:
+        """Map values of a group heading (a letter: all but the blank one —
+        no status at all is no value, its own row maps it; Enter: those
+        whose guess is not yet taken), asking first when that changes many
+        contacts."""
+        from ..app import BULK_CONFIRM
+
+        values = [v for v in (group.values if values is None else values) if v.norm]
+        what = f"group {group.name!r}"
+        changing = sum(v.unclassified for v in values if not v.exact)
+        if changing < BULK_CONFIRM:
+            self._map(values, key, what)
+            return
+        status = self.store.status_by_key(key).name
+        question = Text.assemble("Map ", (f"{len(values):,} values", "bold"), " of ")
+        question.append_text(safe(group.name, "bold"))
+        question.append(f" to {status}? {changing:,} unclassified contacts get it.\n"
+                        "One Ctrl+Z undoes the whole change.")
+        self.app.push_screen(ConfirmScreen(question),
+                             lambda yes: self._map(values, key, what) if yes else None)
 
     def action_accept(self) -> None:
         item = self.query_one("#cleanup", RowList).current
@@ -179,7 +201,7 @@ class CleanupScreen(Screen):
             if not todo:
                 self.notify(f"Every value here already means {item.name}.", markup=False)
                 return
-            self._map(todo, item.key, f"group {item.name!r}")
+            self._map_group(item, item.key, todo)
         elif item is not None:
             if item.key is None:
                 self.notify("No guess for this value: press the letter of the status it means.")
