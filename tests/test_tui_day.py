@@ -294,6 +294,30 @@ async def test_leaving_an_email_written_in_asks_first(small_store):
         assert small_store.history(contact_id(small_store, "Sam Second"))[0]["kind"] != "email"
 
 
+async def test_an_email_with_an_empty_subject_or_body_is_not_copied_opened_or_marked_sent(
+        small_store):
+    app = DailyReachApp(small_store)
+    sam = contact_id(small_store, "Sam Second")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("#compose-subject").value = "  "
+        for key in ("ctrl+k", "ctrl+o", "ctrl+s"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ComposeScreen)
+        said = [n.message for n in app._notifications]
+        assert said.count("The e-mail's subject is empty: write it first.") == 3
+        assert app.clipboard != app.screen.message()
+        assert small_store.history(sam)[0]["kind"] != "email"  # nothing recorded
+        app.screen.query_one("#compose-body").text = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "The e-mail's subject and body are empty: write it first." in [
+            n.message for n in app._notifications]
+
+
 async def test_mail_client_and_its_fallback(small_store, monkeypatch):
     import tui.screens.compose as compose
 

@@ -91,10 +91,26 @@ class ComposeScreen(Screen):
     def message(self) -> str:
         return as_text(self.address, self.subject, self.body)
 
+    def _blank(self) -> bool:
+        """Refuse (and say) an e-mail with an empty subject or body: the
+        template refuses them too, so that a slip is never mailed."""
+        empty = [part for part, text in (("subject", self.subject), ("body", self.body))
+                 if not text.strip()]
+        if not empty:
+            return False
+        self.app.bell()
+        self.notify(f"The e-mail's {' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} "
+                    "empty: write it first.", severity="warning", markup=False)
+        return True
+
     def action_copy(self) -> None:
+        if self._blank():
+            return
         copy_text(self.app, self.message(), "the e-mail", contact_id=self.contact_id)
 
     def action_open_mail(self) -> None:
+        if self._blank():
+            return
         try:
             url = mailto_url(self.address, self.subject, self.body)
         except StoreError as exc:
@@ -115,6 +131,8 @@ class ComposeScreen(Screen):
                     severity="warning", markup=False, timeout=8)
 
     def action_sent(self) -> None:
+        if self._blank():
+            return
         contact = self.app.live_contact(self.contact_id)
         if contact is None:
             return  # nothing to record it on; the text is still here to copy
