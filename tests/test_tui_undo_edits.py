@@ -256,3 +256,24 @@ async def test_typing_is_not_dropped_without_a_question(small_store):
         await pilot.press("ctrl+q", "enter")  # yes: quit
         await pilot.pause()
     assert app.return_code is not None or not app.is_running
+
+
+async def test_notice_lines_follow_undo_and_a_sent_email(small_store):
+    app = DailyReachApp(small_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")  # Kim: no answer
+        await pilot.pause()
+        notice = app.screen.query_one("#notice")
+        assert "Kim Key: call no answer" in str(notice.render())
+        await pilot.press("f3", "ctrl+z")  # undone on another screen
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "no answer" not in str(app.screen.query_one("#notice").render())
+        # an e-mail marked sent on its own screen: the queue says so on return
+        await pilot.press("tab", "ctrl+e")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Sam Second: e-mail sent" in str(app.screen.query_one("#notice").render())

@@ -205,12 +205,27 @@ class DailyReachApp(App):
         stays shown there); a screen without one gets a notification.  The
         line costs no layout, so a status letter repaints at once; toasts
         stay for warnings and errors, which want attention."""
+        shown = Text.assemble((" ✓ ", "bold green"), safe(message))
         try:
             line = self.screen.query_one("#notice", Line)
         except NoMatches:
             self.notify(message, markup=False)
+            # and on the screen below, which shows it on return (the e-mail
+            # marked sent; its queue kept an older outcome there)
+            for below in reversed(self.screen_stack[:-1]):
+                lines = below.query("#notice")
+                if lines:
+                    lines.first(Line).update(shown)
+                    break
             return
-        line.update(Text.assemble((" ✓ ", "bold green"), safe(message)))
+        line.update(shown)
+
+    def _clear_other_notices(self) -> None:
+        """After an undo, the notice lines of the screens underneath may name
+        what was just undone, '(Ctrl+Z undoes)' and all: cleared."""
+        for below in self.screen_stack[:-1]:
+            for line in below.query("#notice"):
+                line.update(Text())
 
     def legend(self) -> Legend:
         """The status letters for a screen's legend bar (it fits itself to
@@ -511,6 +526,7 @@ class DailyReachApp(App):
         self._after_undo(list(result.contact_ids))
 
     def _after_undo(self, contact_ids: list[int]) -> None:
+        self._clear_other_notices()
         hook = getattr(self.screen, "after_undo", None)
         if hook is not None:
             hook(contact_ids)
