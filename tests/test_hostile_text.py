@@ -308,3 +308,25 @@ async def test_every_screen_shows_hostile_text_literally(hostile_db, tmp_path):
         help_text = "\n".join(help_body.render_line(y).text for y in range(help_body.size.height))
         assert "m  Max [bold]" in help_text  # the owner's status name, literally
     store.close()
+
+
+async def test_a_very_long_name_leaves_room_for_what_happened_to_it(tmp_path):
+    from store.importer import ImportReport, import_records
+
+    from conftest import make_record
+
+    name = "[bold red]Evil[/] " + "A" * 300
+    store = Store(tmp_path / "long.db", today=TODAY)
+    import_records(store, [make_record(2, name, status="Key Client", phone="555-0001")],
+                   ImportReport(file="t"))
+    app = DailyReachApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v")  # the queue's first call: → Vendor
+        await pilot.pause()
+        line = str(app.screen.query_one("#notice").render())
+        assert "[bold red]Evil[/] AAAA" in line and "…" in line and "→ Vendor" in line
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "→ Vendor" in str(app.screen.query_one("#notice").render())  # "Undone: …"
+    store.close()

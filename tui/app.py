@@ -28,7 +28,7 @@ from store.plan import OUTCOME_LABELS
 from .keys import APP_BINDINGS, load_keymap
 from .legend import Legend
 from .palette import CommandPalette
-from .safe import safe
+from .safe import brief, safe
 from .screens.queue import QueueScreen, day_label
 from .widgets import Line
 
@@ -302,6 +302,7 @@ class DailyReachApp(App):
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        name = brief(name)  # (a 300-character name hid "→ Vendor" off the line)
         if n == 0:
             if len(contact_ids) == 1 and self.live_contact(contact_ids[0]) is None:
                 return
@@ -395,7 +396,7 @@ class DailyReachApp(App):
                           else (contact["last_email_sent"], contact["email_attempts"]))
         if (last, attempts) != (item.last_done and item.last_done.isoformat(), item.attempts):
             self.bell()
-            self.notify(f"{item.name}: this {'call' if item.kind == 'call' else 'e-mail'} was "
+            self.notify(f"{brief(item.name)}: this {'call' if item.kind == 'call' else 'e-mail'} was "
                         "logged elsewhere since the list was read; the screen is reloaded — "
                         "check it, then press again if it is still to do.",
                         severity="warning", markup=False)
@@ -410,9 +411,9 @@ class DailyReachApp(App):
         if outcome not in ("reached", "sent"):
             retry = self.store.capacity().retry_days
             what += f" (attempt {item.attempts + 1}; back in {retry} day{'s' if retry != 1 else ''})"
-        self.push_undo(Undo(f"{item.name}: {what}", activity_id=activity_id,
+        self.push_undo(Undo(f"{brief(item.name)}: {what}", activity_id=activity_id,
                             contact_id=item.contact_id))
-        self.say(f"{item.name}: {what}   (Ctrl+Z undoes)")
+        self.say(f"{brief(item.name)}: {what}   (Ctrl+Z undoes)")
         self._refresh_screen()
         return True
 
@@ -428,8 +429,9 @@ class DailyReachApp(App):
         kind = "call" if item.kind == "call" else "e-mail"
         what = (f"{kind} skipped for today" if reason == "skip"
                 else f"{kind} snoozed until {day_label(until, self.store.today())}")
-        self.push_undo(Undo(f"{item.name}: {what}", snooze_ids=ids, contact_id=item.contact_id))
-        self.say(f"{item.name}: {what}   (Ctrl+Z undoes)")
+        self.push_undo(Undo(f"{brief(item.name)}: {what}", snooze_ids=ids,
+                            contact_id=item.contact_id))
+        self.say(f"{brief(item.name)}: {what}   (Ctrl+Z undoes)")
         self._refresh_screen()
         return True
 

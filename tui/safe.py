@@ -42,3 +42,12 @@ def widths(total: int, fixed: int, weights: tuple[int, ...], minimum: int = 6) -
     spare = max(total - fixed - len(weights), minimum * len(weights))
     shares = [max(minimum, spare * w // sum(weights)) for w in weights]
     return shares
+
+
+def brief(name: object, width: int = 40) -> str:
+    """A name for a one-line message: cleaned, and cut with "…" past
+    ``width`` cells, so that what happened to it still shows after it."""
+    text = " ".join(clean(name).split())
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
