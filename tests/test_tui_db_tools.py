@@ -533,6 +533,10 @@ async def test_a_filter_with_nothing_after_its_colon_asks_for_a_value(messy):
         await pilot.pause(0.3)
         bar = str(app.screen.query_one("#topbar").render())
         assert "owner: needs a value" in bar  # due:today was not taken for the owner
+        await pilot.press("slash", "ctrl+u", *'owner:"Dana', "enter")
+        await pilot.pause(0.3)
+        bar = str(app.screen.query_one("#topbar").render())
+        assert "a quote is not closed" in bar and "0 of 8" in bar
 
 
 async def test_leaving_an_edit_form_with_changes_asks_first(messy):

@@ -47,6 +47,15 @@ def parse_query(text: str) -> tuple[str, dict[str, str]]:
     return " ".join(words), filters
 
 
+def unclosed_quote(text: str) -> bool:
+    """Does the search box hold a quote without its pair (owner:"Dana)?"""
+    try:
+        shlex.split(text)
+    except ValueError:
+        return True
+    return False
+
+
 def quote(value: str) -> str:
     """A filter value as it can be typed back (quoted when it has spaces)."""
     if value and not any(ch.isspace() or ch in "\"'\\" for ch in value):

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Static
 from store import SEARCH_COUNT_CAP, Store, StoreError, search_words
 
 from ..card import CardScreenMixin, ContactCard
-from ..filters import parse_query
+from ..filters import parse_query, unclosed_quote
 
 #: What each filter takes, for the message when one is typed without a value.
 EXAMPLES = {"status": "status:k, or status:? for unclassified",
@@ -78,6 +78,9 @@ class ContactsScreen(CardScreenMixin, Screen):
         cannot work (an unknown status letter...) is dropped and named."""
         self.search, filters = parse_query(text)
         problems = []
+        if unclosed_quote(text):
+            # (read as typed, owner:"Dana looked for an owner called "Dana)
+            problems.append('a quote is not closed: a value with spaces goes in "…"')
         for name in list(filters):
             if not filters[name]:
                 del filters[name]
