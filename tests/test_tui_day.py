@@ -197,6 +197,12 @@ async def test_plan_screen_shows_load_and_capacity_editing(small_store):
         assert "Over capacity: 1.4 calls a day needed, 1 allowed" in load
         chart = str(app.screen.query_one("#chart").render())
         assert "3 Dec" in chart and "25 Feb" in chart
+        # a limit on calls: the legend names the capacity mark (5 working days × 1)
+        assert "Weekly capacity (│; a bar past it in red): calls 5, e-mails no limit." in chart
+        small_store.set_setting("calls_per_day", "")
+        app.screen.reload()
+        chart = str(app.screen.query_one("#chart").render())
+        assert "Weekly capacity: calls no limit, e-mails no limit." in chart  # no mark to name
 
 
 async def test_day_screen(small_store):

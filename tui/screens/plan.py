@@ -74,7 +74,10 @@ def forecast_chart(report: dict, width: int = 16) -> Text:
         per_day = cap[key]
         weekly = "no limit" if per_day is None else f"{per_day * cap['working_days_per_week']}"
         parts.append(f"{label} {weekly}")
-    out.append("Weekly capacity (│): " + ", ".join(parts) + ".\n", style="dim")
+    limited = any(cap[key] is not None for key in ("calls_per_day", "emails_per_day"))
+    # (the mark is drawn only where there is a limit; a bar past it is red)
+    mark = " (│; a bar past it in red)" if limited else ""
+    out.append(f"Weekly capacity{mark}: " + ", ".join(parts) + ".\n", style="dim")
     out.append("The first week also holds everything overdue.\n", style="dim")
     scales = {}
     for kind in ("calls", "emails"):
