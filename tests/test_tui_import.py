@@ -358,9 +358,13 @@ async def test_a_header_naming_no_field_can_be_mapped_on_the_screen(tmp_path):
         assert bar.display
         # another file: the last file's full bar goes, and its hand mapping
         # (Wer → name) is not carried over (it would be refused as missing)
+        await pilot.press("f6", "f8")  # a format and a date order forced for this file…
+        await wait_idle(app, pilot, screen)
+        assert (screen.fmt, screen.date_order) == ("act", "mdy")
         screen.set_focus(screen.query_one("#import-path"))
         await pilot.press("ctrl+u", *str(other), "enter")
         await wait_idle(app, pilot, screen)
+        assert (screen.fmt, screen.encoding, screen.date_order) == ("auto", None, None)  # …not the next
         assert not bar.display
         assert screen.error == "" and rows(columns) == [("Name", "name"), ("E-mail", "email")]
     store.close()

@@ -359,10 +359,14 @@ class ImportScreen(Screen):
         if path != self.path:
             # what was chosen for another file (its sheet, the fields of its
             # columns, its status values) means nothing here: a column of
-            # that file mapped by hand would be refused as missing
+            # that file mapped by hand would be refused as missing;
             self.sheet = None
             self.mapping.clear()
             self.status_choice.clear()
+            # and the format, encoding and date order forced for it: a new
+            # file is detected afresh (Google's headers read onto an Act!
+            # export would misread it)
+            self.fmt, self.encoding, self.date_order = "auto", None, None
         self.path = path
         self.result = None
         self._preview()

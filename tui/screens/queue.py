@@ -216,7 +216,7 @@ class QueueScreen(CardScreenMixin, Screen):
             title = f" {label} ({lst.row_count:,})"
             if share < lst.row_count:
                 title = (f" {label} ({lst.row_count:,}): {share:,} for today, "
-                         f"{lst.row_count - share:,} deferred to later days by your daily capacity")
+                         f"{lst.row_count - share:,} deferred by your daily capacity")
             self.query_one(wid, Static).update(Text(title))
         self.query_one("#legend", Static).update(self.app.legend())
         self._show_card()

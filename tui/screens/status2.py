@@ -89,12 +89,19 @@ class Status2Screen(Screen):
         box.placeholder = f"New name for {item[0].name} (Enter saves, Esc cancels)"
         self.set_focus(box)
 
-    def _names(self) -> list[str]:
-        return [v.name for v in self.store.status2_values()]
+    def _listed(self, name: str) -> bool:
+        return name.casefold() in {v.name.casefold() for v in self.store.status2_values()}
 
-    def _undoable(self, label: str, restore) -> None:
-        """Ctrl+Z puts the list back while nobody changed it since."""
-        self.app.record_setting(label, self._names, restore, self._names())
+    def _undoable(self, label: str, restore, *, listed: tuple[str, ...] = (),
+                  gone: tuple[str, ...] = ()) -> None:
+        """Ctrl+Z puts the list back while what this step left is still so
+        (``listed`` there, ``gone`` not): each step checks only its own
+        values, so undoing another step first (which may put a value back
+        at the end of the list) does not make it look changed since."""
+        def still() -> bool:
+            return all(self._listed(n) for n in listed) and not any(self._listed(n) for n in gone)
+
+        self.app.record_setting(label, still, restore, True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value
@@ -104,12 +111,14 @@ class Status2Screen(Screen):
                 old = self.renaming.name
                 entry = store.rename_status2(old, name)
                 self._undoable(f"status 2 {old} renamed {entry.name}",
-                               lambda: store.rename_status2(entry.name, old))
+                               lambda: store.rename_status2(entry.name, old),
+                               listed=(entry.name,),
+                               gone=(old,) if old.casefold() != entry.name.casefold() else ())
                 self.notify(f"Renamed to {entry.name} (Ctrl+Z takes it back).", markup=False)
             elif name.strip():
                 entry = store.add_status2(name)
                 self._undoable(f"status 2 {entry.name} added",
-                               lambda: store.remove_status2(entry.name))
+                               lambda: store.remove_status2(entry.name), listed=(entry.name,))
                 self.notify(f"Added {entry.key} {entry.name}: Shift+{entry.key} sets it.",
                             markup=False)
             else:
@@ -119,6 +128,9 @@ class Status2Screen(Screen):
             return
         self._end_edit()
         self.reload()
+        # back on the list: Ctrl+Z there takes the step back (in the box it
+        # would be refused as typing), and a letter starts the next value
+        self.set_focus(self.query_one("#values", RowList))
 
     def _end_edit(self) -> None:
         self.renaming = None
@@ -156,7 +168,7 @@ class Status2Screen(Screen):
             if batch is not None:
                 self.app.record_batches(label, [batch.id])
         else:
-            self._undoable(label, lambda: store.add_status2(value.name))
+            self._undoable(label, lambda: store.add_status2(value.name), gone=(value.name,))
         self.notify(f"Removed {value.name}" + (f"; cleared on {cleared:,} contact(s)."
                                                if cleared else "."), markup=False)
         self.reload()
