@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import StoreError
+from .history import FieldChange
 from .scheme import check_key, status_key
 from .text import clean
 
@@ -127,11 +128,13 @@ class Status2Mixin:
         append_status2(conn, missing)
         self._status2 = None
 
-    def remove_status2(self, name: str, *, clear: bool = False, source: str = "app") -> int:
+    def remove_status2(self, name: str, *, clear: bool = False,
+                       source: str = "app") -> list[FieldChange]:
         """Remove a value from the list.  If contacts carry it, ``clear=True``
-        clears it on them first (recorded in their history, one batch);
-        otherwise nothing changes and the error says how many carry it.
-        Returns the number of contacts cleared."""
+        clears it on them first (recorded in their history, one batch, whose
+        undo also puts the value back in the list); otherwise nothing changes
+        and the error says how many carry it.  Returns the contacts cleared,
+        as set_status2 does."""
         entry = self.status2_lookup(name)
         if entry is None:
             raise StoreError("name the status 2 value to remove")
@@ -140,9 +143,11 @@ class Status2Mixin:
         if ids and not clear:
             raise StoreError(f"{len(ids):,} contact(s) have status 2 {entry.name!r}; "
                              "clear it on them too, or give them another value first")
+        changes: list[FieldChange] = []
         with self.transaction() as conn:
             if ids:
-                self._apply_status2(conn, ids, None, source=source,
-                                    label=f"{len(ids):,} contacts: status 2 {entry.name!r} removed")
+                changes = self._apply_status2(
+                    conn, ids, None, source=source,
+                    label=f"{len(ids):,} contacts: status 2 {entry.name!r} removed")
             conn.execute("DELETE FROM status2_values WHERE id = ?", [entry.id])
-        return len(ids)
+        return changes

@@ -444,7 +444,7 @@ def status2_rename(state: Context, old: str, new: str) -> None:
 @click.pass_obj
 def status2_remove(state: Context, name: str, clear: bool) -> None:
     """Remove NAME (name or letter) from the status 2 list."""
-    cleared = state.store().remove_status2(name, clear=clear, source="cli")
+    cleared = len(state.store().remove_status2(name, clear=clear, source="cli"))
     click.echo(f"removed{f'; cleared on {cleared:,} contact(s)' if cleared else ''}")
 
 

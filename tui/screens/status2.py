@@ -155,18 +155,16 @@ class Status2Screen(Screen):
     def _remove(self, value: Status2, clear: bool) -> None:
         store = self.store
         try:
-            cleared = store.remove_status2(value.name, clear=clear)
+            changes = store.remove_status2(value.name, clear=clear)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        cleared = len(changes)
         label = f"status 2 {value.name} removed"
-        if cleared:
+        if changes:
             # cleared on contacts: one batch in their history, whose undo
             # also puts the value back in the list
-            made = f"{cleared:,} contacts: status 2 {value.name!r} removed"
-            batch = next((b for b in store.batches(5) if b.label == made), None)
-            if batch is not None:
-                self.app.record_batches(label, [batch.id])
+            self.app.record_batches(label, [changes[0].batch])
         else:
             self._undoable(label, lambda: store.add_status2(value.name), gone=(value.name,))
         self.notify(f"Removed {value.name}" + (f"; cleared on {cleared:,} contact(s)."
