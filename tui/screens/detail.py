@@ -281,22 +281,21 @@ class EditContactScreen(Screen):
     FIELD_WORDS = {**dict(SCALARS), "emails": "e-mails", "phones": "phones",
                    "extra": "extra data", "notes": "notes"}
 
-    def _typed(self, fields: dict) -> dict:
+    def _typed(self, fields: dict, now: dict) -> dict:
         """The fields typed in since the form opened, as update_contact takes
         them: only those, so a field another window changed meanwhile is
-        not written back as this form last read it."""
+        not written back as this form last read it (``now``: the contact's
+        editable fields as stored now)."""
         typed = {k: v for k, v in fields.items() if v != self.initial.get(k)}
         if "extra" in typed:
             # each extra value on its own: the others as they are now
-            now = self.store.editable_fields(self.contact_id)["extra"]
-            typed["extra"] = {**now, **{k: v for k, v in fields["extra"].items()
-                                        if v != self.initial["extra"].get(k)}}
+            typed["extra"] = {**now["extra"], **{k: v for k, v in fields["extra"].items()
+                                                 if v != self.initial["extra"].get(k)}}
         return typed
 
-    def _clashes(self, fields: dict, typed: dict) -> list[str]:
+    def _clashes(self, fields: dict, typed: dict, now: dict) -> list[str]:
         """Fields typed here that another window or the CLI changed since
         the form opened."""
-        now = self.store.editable_fields(self.contact_id)
         out = []
         for key in typed:
             if key != "extra":
@@ -311,12 +310,13 @@ class EditContactScreen(Screen):
         fields = self.fields()
         if self.contact_id is not None:
             try:
-                typed = self._typed(fields)
-                clashes = self._clashes(fields, typed) if typed else []
+                now = self.store.editable_fields(self.contact_id)
             except StoreError as exc:  # purged elsewhere
                 self._problem(f"Not saved: {exc}")
                 self.notify(f"Not saved: {exc}", severity="error", markup=False)
                 return
+            typed = self._typed(fields, now)
+            clashes = self._clashes(fields, typed, now)
             if not typed:
                 self.app.pop_screen()
                 self.notify("Nothing changed.", markup=False)
@@ -357,7 +357,7 @@ class EditContactScreen(Screen):
             if self.contact_id is None:
                 new_id = self.store.add_contact(fields)
             else:
-                before = self.store.editable_fields(self.contact_id)
+                before = now  # (read above, in this same key press)
                 changed = self.store.update_contact(self.contact_id, typed)
                 after = self.store.editable_fields(self.contact_id)
         except StoreError as exc:
