@@ -13,15 +13,15 @@ from store import SEARCH_COUNT_CAP, Store, StoreError, search_words
 
 from ..card import CardScreenMixin, ContactCard
 from ..filters import parse_query, unclosed_quote
+from ..keys import CARD_BINDINGS, CONTACTS_BINDINGS
+from ..safe import row, safe, widths
+from ..widgets import Line, RowList
 
 #: What each filter takes, for the message when one is typed without a value.
 EXAMPLES = {"status": "status:k, or status:? for unclassified",
             "status2": "status2:web, or status2:- for none",
             "owner": 'owner:"Dana W", or owner:- for none',
             "due": "due:today or due:overdue"}
-from ..keys import CARD_BINDINGS, CONTACTS_BINDINGS
-from ..safe import row, safe, widths
-from ..widgets import Line, RowList
 
 
 class ContactsScreen(CardScreenMixin, Screen):
