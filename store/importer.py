@@ -747,12 +747,14 @@ class _HandEdits:
         return removed
 
     def _norm(self, entry, key: str) -> str:
+        """As _norm_entry compares them; a phone typed by hand (no "norm"
+        yet) gets its normalized form first.  History is JSON: anything
+        that is not an entry compares as nothing."""
         if not isinstance(entry, dict):
             return ""
         value = str(entry.get("value", ""))
-        if key == "phones":
-            return entry.get("norm") or phone_key(value, self.region) or value.casefold()
-        return value.casefold()
+        norm = entry.get("norm") or (phone_key(value, self.region) if key == "phones" else None)
+        return _norm_entry({"value": value, "norm": norm}, key)
 
 
 def _json_object(text: str | None, default):
