@@ -380,8 +380,7 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
             row = next(reader)
             if not any(cell.strip() for cell in row):
                 continue
-            # (a header the export guarded against formulas, like its cells)
-            row = [_unquote(clean(cell).strip()) for cell in row]
+            row = _header_cells(row)
             guess = profile if profile not in (None, "csv") else detect_profile(row)
             cols = map_columns(row, guess, None)
             if has_contact_columns(cols) or (overrides and _mentions(row, overrides)):
@@ -403,7 +402,7 @@ def read_delimited(src: Source, report: ImportReport, *, profile: str | None,
         raise _no_columns(src.error(
             "no contact columns in the header: expected names such as Name, First Name, "
             f"Company or E-mail (use --map 'Their Header=name' to say which is which){extra}",
-            1), [_unquote(clean(cell).strip()) for cell in first])
+            1), _header_cells(first))
     report.header_line = header_line
     if header_line > 1:
         report.notes.append(f"header found on line {header_line}; "
@@ -464,6 +463,13 @@ def _csv_problem(exc: csv.Error, what: str) -> str:
 def _mentions(row: list[str], overrides: dict[str, str]) -> bool:
     folded = {c.strip().casefold() for c in row} | {c.casefold() for c in unique_labels(row)}
     return any(h.strip().casefold() in folded for h in overrides)
+
+
+def _header_cells(row: list[str]) -> list[str]:
+    """A CSV header row's cells as read for mapping: cleaned, and without
+    the apostrophe an export put before a formula-like header (as before
+    its cells)."""
+    return [_unquote(clean(cell).strip()) for cell in row]
 
 
 def _no_columns(error: StoreError, first_row: list[str]) -> StoreError:
